@@ -1,0 +1,711 @@
+/* SPDX-License-Identifier: MIT */
+/* The SQLite index behind index.h: the schema, the write statements used
+ * during ingest, and the temporary-file-then-rename discipline that keeps a
+ * half-written index from ever looking complete. Readers use plain SQL on
+ * index_db(); the schema below is documented in README.md. */
+#include "index.h"
+
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <unistd.h>
+
+#include <sqlite3.h>
+
+enum stmt_id {
+    ST_FILE,
+    ST_FILE_FINISH,
+    ST_OBJECT,
+    ST_OBJECT_SOURCE,
+    ST_CONTAINER,
+    ST_CONDITION,
+    ST_RESOURCE,
+    ST_EVENT,
+    ST_LOG,
+    ST_META,
+    ST_COUNT
+};
+
+struct index {
+    sqlite3 *db;
+    char *path;
+    char *tmp_path;
+    bool committed;
+    bool read_only;
+    sqlite3_stmt *st[ST_COUNT];
+};
+
+/* The schema. Every table that holds bundle content has file_id and line.
+ * Secondary indexes are created by index_commit(), after the load. */
+static const char schema_sql[] =
+        "PRAGMA journal_mode=OFF;"
+        "PRAGMA synchronous=OFF;"
+        "PRAGMA foreign_keys=OFF;"
+        "CREATE TABLE meta(key TEXT PRIMARY KEY, value TEXT);"
+        "CREATE TABLE files(id INTEGER PRIMARY KEY, path TEXT NOT NULL,"
+        " type TEXT, size INTEGER, lines INTEGER, namespace TEXT, pod TEXT,"
+        " container TEXT, previous INTEGER, status TEXT, note TEXT);"
+        "CREATE TABLE objects(id INTEGER PRIMARY KEY, kind TEXT NOT NULL,"
+        " namespace TEXT NOT NULL, name TEXT NOT NULL, uid TEXT, node TEXT,"
+        " phase TEXT, reason TEXT, message TEXT, created TEXT,"
+        " owner_kind TEXT, owner_name TEXT, storage_class TEXT, volume TEXT,"
+        " claims TEXT, taints TEXT, tolerations TEXT, node_selector TEXT,"
+        " images TEXT, labels TEXT, is_default_class INTEGER,"
+        " file_id INTEGER, line INTEGER, UNIQUE(kind, namespace, name));"
+        "CREATE TABLE object_sources(object_id INTEGER, file_id INTEGER,"
+        " line INTEGER);"
+        "CREATE TABLE containers(id INTEGER PRIMARY KEY, object_id INTEGER,"
+        " name TEXT NOT NULL, is_init INTEGER, image TEXT, ready INTEGER,"
+        " state TEXT, reason TEXT, message TEXT, exit_code INTEGER,"
+        " last_state TEXT, last_reason TEXT, last_message TEXT,"
+        " last_exit_code INTEGER, last_finished TEXT, restarts INTEGER,"
+        " file_id INTEGER, line INTEGER, UNIQUE(object_id, name, is_init));"
+        "CREATE TABLE conditions(id INTEGER PRIMARY KEY, object_id INTEGER,"
+        " type TEXT NOT NULL, status TEXT, reason TEXT, message TEXT,"
+        " last_transition TEXT, file_id INTEGER, line INTEGER,"
+        " UNIQUE(object_id, type));"
+        "CREATE TABLE resources(object_id INTEGER, name TEXT NOT NULL,"
+        " capacity TEXT, allocatable TEXT, file_id INTEGER, line INTEGER,"
+        " UNIQUE(object_id, name));"
+        "CREATE TABLE events(id INTEGER PRIMARY KEY, namespace TEXT,"
+        " kind TEXT, name TEXT, type TEXT, reason TEXT, message TEXT,"
+        " source TEXT, count INTEGER, first_seen TEXT, last_seen TEXT,"
+        " age TEXT, file_id INTEGER, line INTEGER);"
+        "CREATE TABLE logs(id INTEGER PRIMARY KEY, file_id INTEGER,"
+        " line INTEGER, end_line INTEGER, ts TEXT, level TEXT, text TEXT,"
+        " truncated INTEGER);"
+        "CREATE TABLE matches(id INTEGER PRIMARY KEY, pattern TEXT,"
+        " category TEXT, severity TEXT, strong INTEGER, priority INTEGER,"
+        " source TEXT, source_id INTEGER, namespace TEXT, kind TEXT,"
+        " name TEXT, container TEXT, file_id INTEGER, line INTEGER,"
+        " ts TEXT, text TEXT, title TEXT, root_cause TEXT, fix TEXT,"
+        " next_steps TEXT, refs TEXT);"
+        "CREATE TABLE unexplained(id INTEGER PRIMARY KEY, text TEXT,"
+        " count INTEGER, file_id INTEGER, line INTEGER, first_ts TEXT);"
+        "CREATE TABLE findings(id INTEGER PRIMARY KEY, parent_id INTEGER,"
+        " rank INTEGER, rule TEXT, category TEXT, severity TEXT,"
+        " confidence REAL, title TEXT, namespace TEXT, kind TEXT,"
+        " name TEXT, root_cause TEXT, fix TEXT, next_steps TEXT,"
+        " refs TEXT, first_seen TEXT, last_seen TEXT, n_evidence INTEGER);"
+        "CREATE TABLE evidence(finding_id INTEGER, file_id INTEGER,"
+        " line INTEGER, source TEXT, text TEXT);"
+        "CREATE VIEW pods AS SELECT o.namespace, o.name, o.phase, o.node,"
+        " o.reason, (SELECT group_concat(c.name || ':' ||"
+        " coalesce(c.reason, c.state, '') || '/' || c.restarts, ' ')"
+        " FROM containers c WHERE c.object_id = o.id) AS containers"
+        " FROM objects o WHERE o.kind = 'Pod';"
+        "CREATE VIEW errors AS SELECT f.path AS file, l.line, l.ts,"
+        " l.level, l.text FROM logs l JOIN files f ON f.id = l.file_id"
+        " WHERE l.level IN ('error', 'fatal');"
+        "CREATE VIEW skipped AS SELECT path, status, note FROM files"
+        " WHERE status IN ('skipped', 'partial');"
+        "CREATE VIEW findings_view AS SELECT f.rank, f.severity,"
+        " f.category, f.namespace, f.kind, f.name, f.title,"
+        " f.confidence, (SELECT rank FROM findings p"
+        " WHERE p.id = f.parent_id) AS symptom_of FROM findings f;";
+
+static const char *const stmt_sql[ST_COUNT] = {
+    [ST_FILE] = "INSERT INTO files(path, type, size, namespace, pod,"
+                " container, previous, status) VALUES(?,?,?,?,?,?,?,"
+                "'reading') RETURNING id",
+    [ST_FILE_FINISH] = "UPDATE files SET type=?, lines=?, size=?, status=?,"
+                       " note=? WHERE id=?",
+    [ST_OBJECT] =
+            "INSERT INTO objects(kind, namespace, name, uid, node, phase,"
+            " reason, message, created, owner_kind, owner_name,"
+            " storage_class, volume, claims, taints, tolerations,"
+            " node_selector, images, labels, is_default_class, file_id,"
+            " line) VALUES(?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?)"
+            " ON CONFLICT(kind, namespace, name) DO UPDATE SET"
+            " uid=coalesce(excluded.uid, uid),"
+            " node=coalesce(excluded.node, node),"
+            " phase=coalesce(excluded.phase, phase),"
+            " reason=coalesce(excluded.reason, reason),"
+            " message=coalesce(excluded.message, message),"
+            " created=coalesce(excluded.created, created),"
+            " owner_kind=coalesce(excluded.owner_kind, owner_kind),"
+            " owner_name=coalesce(excluded.owner_name, owner_name),"
+            " storage_class=coalesce(excluded.storage_class,"
+            " storage_class),"
+            " volume=coalesce(excluded.volume, volume),"
+            " claims=coalesce(excluded.claims, claims),"
+            " taints=coalesce(excluded.taints, taints),"
+            " tolerations=coalesce(excluded.tolerations, tolerations),"
+            " node_selector=coalesce(excluded.node_selector,"
+            " node_selector),"
+            " images=coalesce(excluded.images, images),"
+            " labels=coalesce(excluded.labels, labels),"
+            " is_default_class=max(excluded.is_default_class,"
+            " is_default_class)"
+            " RETURNING id",
+    [ST_OBJECT_SOURCE] = "INSERT INTO object_sources VALUES(?,?,?)",
+    [ST_CONTAINER] =
+            "INSERT INTO containers(object_id, name, is_init, image, ready,"
+            " state, reason, message, exit_code, last_state, last_reason,"
+            " last_message, last_exit_code, last_finished, restarts,"
+            " file_id, line) VALUES(?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?)"
+            " ON CONFLICT(object_id, name, is_init) DO UPDATE SET"
+            " image=coalesce(excluded.image, image),"
+            " state=coalesce(excluded.state, state),"
+            " reason=coalesce(excluded.reason, reason),"
+            " message=coalesce(excluded.message, message),"
+            " exit_code=coalesce(excluded.exit_code, exit_code),"
+            " last_state=coalesce(excluded.last_state, last_state),"
+            " last_reason=coalesce(excluded.last_reason, last_reason),"
+            " last_message=coalesce(excluded.last_message, last_message),"
+            " last_exit_code=coalesce(excluded.last_exit_code,"
+            " last_exit_code),"
+            " last_finished=coalesce(excluded.last_finished,"
+            " last_finished),"
+            " restarts=max(excluded.restarts, restarts)",
+    [ST_CONDITION] =
+            "INSERT INTO conditions(object_id, type, status, reason,"
+            " message, last_transition, file_id, line)"
+            " VALUES(?,?,?,?,?,?,?,?)"
+            " ON CONFLICT(object_id, type) DO UPDATE SET"
+            " status=coalesce(excluded.status, status),"
+            " reason=coalesce(excluded.reason, reason),"
+            " message=coalesce(excluded.message, message),"
+            " last_transition=coalesce(excluded.last_transition,"
+            " last_transition)",
+    [ST_RESOURCE] = "INSERT INTO resources VALUES(?,?,?,?,?,?)"
+                    " ON CONFLICT(object_id, name) DO UPDATE SET"
+                    " capacity=coalesce(excluded.capacity, capacity),"
+                    " allocatable=coalesce(excluded.allocatable,"
+                    " allocatable)",
+    [ST_EVENT] = "INSERT INTO events(namespace, kind, name, type, reason,"
+                 " message, source, count, first_seen, last_seen, age,"
+                 " file_id, line) VALUES(?,?,?,?,?,?,?,?,?,?,?,?,?)",
+    [ST_LOG] = "INSERT INTO logs(file_id, line, end_line, ts, level, text,"
+               " truncated) VALUES(?,?,?,?,?,?,?)",
+    [ST_META] = "INSERT OR REPLACE INTO meta VALUES(?,?)",
+};
+
+static const char post_load_sql[] =
+        "CREATE INDEX objects_kind ON objects(kind, namespace, name);"
+        "CREATE INDEX containers_object ON containers(object_id);"
+        "CREATE INDEX conditions_object ON conditions(object_id);"
+        "CREATE INDEX events_subject ON events(namespace, kind, name);"
+        "CREATE INDEX logs_file ON logs(file_id, line);"
+        "CREATE INDEX logs_level ON logs(level);"
+        "CREATE INDEX matches_pattern ON matches(pattern);";
+
+static enum kt_status
+db_error(struct index *idx, struct kt_err *err, const char *what)
+{
+    return kt_err_set(err, KT_EDB, "%s: %s: %s", idx->tmp_path ?
+                      idx->tmp_path : idx->path, what, sqlite3_errmsg(idx->db));
+}
+
+static enum kt_status
+prepare_all(struct index *idx, struct kt_err *err)
+{
+    int i;
+
+    for (i = 0; i < ST_COUNT; i++) {
+        if (sqlite3_prepare_v3(idx->db, stmt_sql[i], -1,
+                               SQLITE_PREPARE_PERSISTENT, &idx->st[i],
+                               NULL) != SQLITE_OK) {
+            return db_error(idx, err, "cannot prepare statement");
+        }
+    }
+    return KT_OK;
+}
+
+enum kt_status
+index_create(const char *path, struct index **out, struct kt_err *err)
+{
+    struct index *idx;
+    size_t len = strlen(path);
+    enum kt_status st = KT_OK;
+    char *errmsg = NULL;
+
+    *out = NULL;
+    idx = calloc(1, sizeof(*idx));
+    if (idx == NULL) {
+        return kt_err_set(err, KT_ENOMEM, "out of memory");
+    }
+    idx->path = kt_strdup0(path);
+    idx->tmp_path = malloc(len + 5);
+    if (idx->path == NULL || idx->tmp_path == NULL) {
+        st = kt_err_set(err, KT_ENOMEM, "out of memory");
+        goto out;
+    }
+    memcpy(idx->tmp_path, path, len);
+    memcpy(idx->tmp_path + len, ".tmp", 5);
+    if (unlink(idx->tmp_path) != 0 && access(idx->tmp_path, F_OK) == 0) {
+        st = kt_err_set(err, KT_EDB, "%s: cannot remove stale file",
+                        idx->tmp_path);
+        goto out;
+    }
+    if (sqlite3_open_v2(idx->tmp_path, &idx->db,
+                        SQLITE_OPEN_READWRITE | SQLITE_OPEN_CREATE,
+                        NULL) != SQLITE_OK) {
+        st = kt_err_set(err, KT_EDB, "%s: cannot create index: %s",
+                        idx->tmp_path, sqlite3_errmsg(idx->db));
+        goto out;
+    }
+    if (sqlite3_exec(idx->db, schema_sql, NULL, NULL, &errmsg) !=
+        SQLITE_OK) {
+        st = kt_err_set(err, KT_EDB, "%s: cannot create schema: %s",
+                        idx->tmp_path, errmsg ? errmsg : "unknown");
+        sqlite3_free(errmsg);
+        goto out;
+    }
+    st = prepare_all(idx, err);
+    if (st != KT_OK) {
+        goto out;
+    }
+    if (sqlite3_exec(idx->db, "BEGIN", NULL, NULL, NULL) != SQLITE_OK) {
+        st = db_error(idx, err, "cannot begin");
+    }
+
+out:
+    if (st != KT_OK) {
+        index_close(idx);
+        return st;
+    }
+    *out = idx;
+    return KT_OK;
+}
+
+enum kt_status
+index_open_ro(const char *path, struct index **out, struct kt_err *err)
+{
+    struct index *idx;
+    char *complete;
+
+    *out = NULL;
+    idx = calloc(1, sizeof(*idx));
+    if (idx == NULL) {
+        return kt_err_set(err, KT_ENOMEM, "out of memory");
+    }
+    idx->read_only = true;
+    idx->committed = true;
+    idx->path = kt_strdup0(path);
+    if (sqlite3_open_v2(path, &idx->db, SQLITE_OPEN_READONLY, NULL) !=
+        SQLITE_OK) {
+        kt_err_set(err, KT_EDB, "%s: cannot open index: %s", path,
+                   sqlite3_errmsg(idx->db));
+        index_close(idx);
+        return KT_EDB;
+    }
+    complete = index_get_meta(idx, "complete");
+    if (complete == NULL || strcmp(complete, "1") != 0) {
+        free(complete);
+        kt_err_set(err, KT_EDB, "%s: not a complete kftriage index", path);
+        index_close(idx);
+        return KT_EDB;
+    }
+    free(complete);
+    *out = idx;
+    return KT_OK;
+}
+
+enum kt_status
+index_commit(struct index *idx, struct kt_err *err)
+{
+    char *errmsg = NULL;
+    enum kt_status st;
+
+    if (sqlite3_exec(idx->db, post_load_sql, NULL, NULL, &errmsg) !=
+        SQLITE_OK) {
+        kt_err_set(err, KT_EDB, "%s: cannot build indexes: %s",
+                   idx->tmp_path, errmsg ? errmsg : "unknown");
+        sqlite3_free(errmsg);
+        return KT_EDB;
+    }
+    st = index_set_meta(idx, "complete", "1", err);
+    if (st != KT_OK) {
+        return st;
+    }
+    if (sqlite3_exec(idx->db, "COMMIT", NULL, NULL, NULL) != SQLITE_OK) {
+        return db_error(idx, err, "cannot commit");
+    }
+    if (rename(idx->tmp_path, idx->path) != 0) {
+        return kt_err_set(err, KT_EDB, "%s: cannot rename into place",
+                          idx->path);
+    }
+    idx->committed = true;
+    return KT_OK;
+}
+
+void
+index_close(struct index *idx)
+{
+    int i;
+
+    if (idx == NULL) {
+        return;
+    }
+    for (i = 0; i < ST_COUNT; i++) {
+        sqlite3_finalize(idx->st[i]);
+    }
+    sqlite3_close(idx->db);
+    if (!idx->committed && idx->tmp_path != NULL) {
+        unlink(idx->tmp_path);
+    }
+    free(idx->path);
+    free(idx->tmp_path);
+    free(idx);
+}
+
+struct sqlite3 *
+index_db(struct index *idx)
+{
+    return idx->db;
+}
+
+/* Bind a possibly NULL string. */
+static int
+bind_text(sqlite3_stmt *s, int col, const char *v)
+{
+    if (v == NULL) {
+        return sqlite3_bind_null(s, col);
+    }
+    return sqlite3_bind_text(s, col, v, -1, SQLITE_TRANSIENT);
+}
+
+/* Run a prepared insert to completion and reset it. With want_id, the
+ * RETURNING id is stored in *id. */
+static enum kt_status
+step(struct index *idx, sqlite3_stmt *s, long long *id, struct kt_err *err)
+{
+    int rc = sqlite3_step(s);
+    enum kt_status st = KT_OK;
+
+    if (rc == SQLITE_ROW) {
+        if (id != NULL) {
+            *id = sqlite3_column_int64(s, 0);
+        }
+        rc = sqlite3_step(s);
+    }
+    if (rc != SQLITE_DONE) {
+        st = db_error(idx, err, "cannot write");
+    }
+    sqlite3_reset(s);
+    sqlite3_clear_bindings(s);
+    return st;
+}
+
+enum kt_status
+index_set_meta(struct index *idx, const char *key, const char *value,
+               struct kt_err *err)
+{
+    sqlite3_stmt *s = idx->st[ST_META];
+
+    bind_text(s, 1, key);
+    bind_text(s, 2, value);
+    return step(idx, s, NULL, err);
+}
+
+char *
+index_get_meta(struct index *idx, const char *key)
+{
+    sqlite3_stmt *s;
+    char *v = NULL;
+
+    if (sqlite3_prepare_v2(idx->db, "SELECT value FROM meta WHERE key=?", -1,
+                           &s, NULL) != SQLITE_OK) {
+        return NULL;
+    }
+    bind_text(s, 1, key);
+    if (sqlite3_step(s) == SQLITE_ROW) {
+        v = kt_strdup0((const char *)sqlite3_column_text(s, 0));
+    }
+    sqlite3_finalize(s);
+    return v;
+}
+
+enum kt_status
+index_add_file(struct index *idx, const struct index_file *f,
+               long long *file_id, struct kt_err *err)
+{
+    sqlite3_stmt *s = idx->st[ST_FILE];
+
+    bind_text(s, 1, f->path);
+    bind_text(s, 2, f->type);
+    sqlite3_bind_int64(s, 3, (sqlite3_int64)f->size);
+    bind_text(s, 4, f->namespace);
+    bind_text(s, 5, f->pod);
+    bind_text(s, 6, f->container);
+    sqlite3_bind_int(s, 7, f->previous ? 1 : 0);
+    return step(idx, s, file_id, err);
+}
+
+enum kt_status
+index_finish_file(struct index *idx, long long file_id, const char *type,
+                  long lines, unsigned long long size, const char *status,
+                  const char *note, struct kt_err *err)
+{
+    sqlite3_stmt *s = idx->st[ST_FILE_FINISH];
+
+    bind_text(s, 1, type);
+    sqlite3_bind_int64(s, 2, lines);
+    sqlite3_bind_int64(s, 3, (sqlite3_int64)size);
+    bind_text(s, 4, status);
+    bind_text(s, 5, note);
+    sqlite3_bind_int64(s, 6, file_id);
+    return step(idx, s, NULL, err);
+}
+
+static enum kt_status
+add_container(struct index *idx, long long object_id, long long file_id,
+              const struct kt_container *c, struct kt_err *err)
+{
+    sqlite3_stmt *s = idx->st[ST_CONTAINER];
+
+    sqlite3_bind_int64(s, 1, object_id);
+    bind_text(s, 2, c->name);
+    sqlite3_bind_int(s, 3, c->is_init ? 1 : 0);
+    bind_text(s, 4, c->image);
+    sqlite3_bind_int(s, 5, c->ready ? 1 : 0);
+    bind_text(s, 6, c->state);
+    bind_text(s, 7, c->reason);
+    bind_text(s, 8, c->message);
+    if (c->has_exit_code) {
+        sqlite3_bind_int(s, 9, c->exit_code);
+    }
+    bind_text(s, 10, c->last_state);
+    bind_text(s, 11, c->last_reason);
+    bind_text(s, 12, c->last_message);
+    if (c->has_last_exit_code) {
+        sqlite3_bind_int(s, 13, c->last_exit_code);
+    }
+    bind_text(s, 14, c->last_finished);
+    sqlite3_bind_int64(s, 15, c->restarts);
+    sqlite3_bind_int64(s, 16, file_id);
+    sqlite3_bind_int64(s, 17, c->line);
+    return step(idx, s, NULL, err);
+}
+
+static enum kt_status
+add_condition(struct index *idx, long long object_id, long long file_id,
+              const struct kt_condition *c, struct kt_err *err)
+{
+    sqlite3_stmt *s = idx->st[ST_CONDITION];
+
+    sqlite3_bind_int64(s, 1, object_id);
+    bind_text(s, 2, c->type);
+    bind_text(s, 3, c->status);
+    bind_text(s, 4, c->reason);
+    bind_text(s, 5, c->message);
+    bind_text(s, 6, c->last_transition);
+    sqlite3_bind_int64(s, 7, file_id);
+    sqlite3_bind_int64(s, 8, c->line);
+    return step(idx, s, NULL, err);
+}
+
+static enum kt_status
+add_resource(struct index *idx, long long object_id, long long file_id,
+             const struct kt_resource *r, struct kt_err *err)
+{
+    sqlite3_stmt *s = idx->st[ST_RESOURCE];
+
+    sqlite3_bind_int64(s, 1, object_id);
+    bind_text(s, 2, r->name);
+    bind_text(s, 3, r->capacity);
+    bind_text(s, 4, r->allocatable);
+    sqlite3_bind_int64(s, 5, file_id);
+    sqlite3_bind_int64(s, 6, r->line);
+    return step(idx, s, NULL, err);
+}
+
+enum kt_status
+index_add_object(struct index *idx, long long file_id,
+                 const struct kt_object *o, struct kt_err *err)
+{
+    sqlite3_stmt *s = idx->st[ST_OBJECT];
+    const char *fields[] = { o->uid,        o->node,         o->phase,
+                             o->reason,     o->message,      o->created,
+                             o->owner_kind, o->owner_name,
+                             o->storage_class, o->volume,    o->claims,
+                             o->taints,     o->tolerations,  o->node_selector,
+                             o->images,     o->labels };
+    long long object_id = 0;
+    enum kt_status st;
+    size_t i;
+    int col = 1;
+
+    if (o->kind == NULL || o->name == NULL) {
+        return KT_OK;
+    }
+    bind_text(s, col++, o->kind);
+    bind_text(s, col++, o->namespace ? o->namespace : "");
+    bind_text(s, col++, o->name);
+    for (i = 0; i < sizeof(fields) / sizeof(fields[0]); i++) {
+        bind_text(s, col++, fields[i]);
+    }
+    sqlite3_bind_int(s, col++, o->is_default_class ? 1 : 0);
+    sqlite3_bind_int64(s, col++, file_id);
+    sqlite3_bind_int64(s, col, o->line);
+    st = step(idx, s, &object_id, err);
+    if (st != KT_OK) {
+        return st;
+    }
+    s = idx->st[ST_OBJECT_SOURCE];
+    sqlite3_bind_int64(s, 1, object_id);
+    sqlite3_bind_int64(s, 2, file_id);
+    sqlite3_bind_int64(s, 3, o->line);
+    st = step(idx, s, NULL, err);
+    for (i = 0; st == KT_OK && i < o->n_containers; i++) {
+        if (o->containers[i].name != NULL) {
+            st = add_container(idx, object_id, file_id, &o->containers[i],
+                               err);
+        }
+    }
+    for (i = 0; st == KT_OK && i < o->n_conditions; i++) {
+        if (o->conditions[i].type != NULL) {
+            st = add_condition(idx, object_id, file_id, &o->conditions[i],
+                               err);
+        }
+    }
+    for (i = 0; st == KT_OK && i < o->n_resources; i++) {
+        if (o->resources[i].name != NULL) {
+            st = add_resource(idx, object_id, file_id, &o->resources[i],
+                              err);
+        }
+    }
+    return st;
+}
+
+enum kt_status
+index_add_event(struct index *idx, long long file_id, const struct kt_event *e,
+                struct kt_err *err)
+{
+    sqlite3_stmt *s = idx->st[ST_EVENT];
+
+    bind_text(s, 1, e->namespace ? e->namespace : "");
+    bind_text(s, 2, e->kind);
+    bind_text(s, 3, e->name);
+    bind_text(s, 4, e->type);
+    bind_text(s, 5, e->reason);
+    bind_text(s, 6, e->message);
+    bind_text(s, 7, e->source);
+    sqlite3_bind_int64(s, 8, e->count > 0 ? e->count : 1);
+    bind_text(s, 9, e->first_seen);
+    bind_text(s, 10, e->last_seen);
+    bind_text(s, 11, e->age);
+    sqlite3_bind_int64(s, 12, file_id);
+    sqlite3_bind_int64(s, 13, e->line);
+    return step(idx, s, NULL, err);
+}
+
+enum kt_status
+index_add_log(struct index *idx, long long file_id, const struct index_log *r,
+              struct kt_err *err)
+{
+    sqlite3_stmt *s = idx->st[ST_LOG];
+
+    sqlite3_bind_int64(s, 1, file_id);
+    sqlite3_bind_int64(s, 2, r->line);
+    sqlite3_bind_int64(s, 3, r->end_line);
+    if (r->ts != NULL && r->ts[0] != '\0') {
+        bind_text(s, 4, r->ts);
+    }
+    bind_text(s, 5, r->level);
+    sqlite3_bind_text(s, 6, r->text, (int)r->text_len, SQLITE_TRANSIENT);
+    sqlite3_bind_int(s, 7, r->truncated ? 1 : 0);
+    return step(idx, s, NULL, err);
+}
+
+const char *
+index_sqlite_version(void)
+{
+    return sqlite3_libversion();
+}
+
+/* Allow reading only. Functions are allowed (they cannot write without
+ * an authorised write), extension loading is off by default and stays
+ * off because it is never enabled. */
+static int
+read_only_auth(void *ctx, int action, const char *a, const char *b,
+               const char *db, const char *trigger)
+{
+    (void)ctx;
+    (void)a;
+    (void)b;
+    (void)db;
+    (void)trigger;
+    switch (action) {
+    case SQLITE_SELECT:
+    case SQLITE_READ:
+    case SQLITE_FUNCTION:
+    case SQLITE_RECURSIVE:
+        return SQLITE_OK;
+    default:
+        return SQLITE_DENY;
+    }
+}
+
+static void
+print_field(FILE *out, const char *v)
+{
+    const unsigned char *p = (const unsigned char *)v;
+
+    for (; *p != '\0'; p++) {
+        if (*p == '\t') {
+            fputs("\\t", out);
+        } else if (*p == '\n') {
+            fputs("\\n", out);
+        } else if (*p < 0x20 || *p == 0x7f) {
+            fprintf(out, "\\x%02x", *p);
+        } else {
+            fputc(*p, out);
+        }
+    }
+}
+
+enum kt_status
+index_query(const char *path, const char *sql, FILE *out, struct kt_err *err)
+{
+    struct index *idx = NULL;
+    sqlite3_stmt *s = NULL;
+    const char *tail = NULL;
+    enum kt_status st;
+    int rc;
+    int i;
+    int n;
+
+    st = index_open_ro(path, &idx, err);
+    if (st != KT_OK) {
+        return st;
+    }
+    sqlite3_set_authorizer(idx->db, read_only_auth, NULL);
+    if (sqlite3_prepare_v2(idx->db, sql, -1, &s, &tail) != SQLITE_OK) {
+        st = kt_err_set(err, KT_EUSAGE, "query refused: %s",
+                        sqlite3_errmsg(idx->db));
+        goto out;
+    }
+    if (s == NULL || (tail != NULL && tail[strspn(tail, " \t\r\n;")] !=
+                                              '\0')) {
+        st = kt_err_set(err, KT_EUSAGE,
+                        "query refused: give exactly one statement");
+        goto out;
+    }
+    n = sqlite3_column_count(s);
+    for (i = 0; i < n; i++) {
+        fprintf(out, "%s%s", i ? "\t" : "", sqlite3_column_name(s, i));
+    }
+    fputc('\n', out);
+    while ((rc = sqlite3_step(s)) == SQLITE_ROW) {
+        for (i = 0; i < n; i++) {
+            const char *v = (const char *)sqlite3_column_text(s, i);
+
+            if (i > 0) {
+                fputc('\t', out);
+            }
+            print_field(out, v ? v : "NULL");
+        }
+        fputc('\n', out);
+    }
+    if (rc != SQLITE_DONE) {
+        st = kt_err_set(err, KT_EUSAGE, "query failed: %s",
+                        sqlite3_errmsg(idx->db));
+    }
+
+out:
+    sqlite3_finalize(s);
+    index_close(idx);
+    return st;
+}

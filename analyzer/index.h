@@ -1,0 +1,108 @@
+/* SPDX-License-Identifier: MIT */
+/* The SQLite index: schema, prepared statements, transactions. Every row
+ * carries the file and line it came from. Writers add files, objects,
+ * events and log records during ingest; the matcher, correlator and report
+ * read them back through plain SQL on index_db(). No other module includes
+ * sqlite3.h except match/correlate/report, which read through index_db().
+ *
+ * The index is written to "PATH.tmp" and renamed to PATH by
+ * index_commit(), so a file at PATH is always a complete index. */
+#ifndef KT_INDEX_H
+#define KT_INDEX_H
+
+#include "kt.h"
+#include "model.h"
+
+#include <stdbool.h>
+#include <stddef.h>
+#include <stdio.h>
+
+struct sqlite3;
+struct index;
+
+/* The schema version stored in meta; an index of another version is not
+ * reused. */
+#define INDEX_SCHEMA_VERSION 1
+
+/* Create a fresh index that will become path. Any old "path.tmp" is
+ * removed. Caller frees with index_close(). */
+enum kt_status index_create(const char *path, struct index **out,
+                            struct kt_err *err);
+
+/* Open an existing complete index read-only. */
+enum kt_status index_open_ro(const char *path, struct index **out,
+                             struct kt_err *err);
+
+/* Finish writing: build secondary indexes, mark complete, close the
+ * transaction and rename the temporary file into place. */
+enum kt_status index_commit(struct index *idx, struct kt_err *err);
+
+/* Close; an uncommitted index's temporary file is deleted. NULL is ok. */
+void index_close(struct index *idx);
+
+/* Borrowed database handle for readers (match, correlate, report). */
+struct sqlite3 *index_db(struct index *idx);
+
+/* Store key=value in the meta table. */
+enum kt_status index_set_meta(struct index *idx, const char *key,
+                              const char *value, struct kt_err *err);
+
+/* Read a meta value into a fresh string (caller frees), or NULL. */
+char *index_get_meta(struct index *idx, const char *key);
+
+/* What the ingest learned about one entry of the bundle. */
+struct index_file {
+    const char *path;
+    const char *type; /* json, yaml, describe, log, symlink, binary, ... */
+    const char *namespace;
+    const char *pod;
+    const char *container;
+    bool previous;
+    unsigned long long size;
+};
+
+/* Add a file row; its id comes back in *file_id. */
+enum kt_status index_add_file(struct index *idx, const struct index_file *f,
+                              long long *file_id, struct kt_err *err);
+
+/* Update the line count, final type and status of a file. status is
+ * "indexed", "skipped", "partial" or "ignored"; note says why (NULL ok). */
+enum kt_status index_finish_file(struct index *idx, long long file_id,
+                                 const char *type, long lines,
+                                 unsigned long long size, const char *status,
+                                 const char *note, struct kt_err *err);
+
+/* Add or merge an object: the same (kind, namespace, name) seen in several
+ * files is one row, with a source row per sighting. */
+enum kt_status index_add_object(struct index *idx, long long file_id,
+                                const struct kt_object *o,
+                                struct kt_err *err);
+
+enum kt_status index_add_event(struct index *idx, long long file_id,
+                               const struct kt_event *e, struct kt_err *err);
+
+/* One log record: text is the record (first line plus continuations). */
+struct index_log {
+    long line;
+    long end_line;
+    const char *ts; /* "" or NULL when none */
+    const char *level;
+    const char *text;
+    size_t text_len;
+    bool truncated;
+};
+
+enum kt_status index_add_log(struct index *idx, long long file_id,
+                             const struct index_log *r, struct kt_err *err);
+
+/* The SQLite library version. Static string. */
+const char *index_sqlite_version(void);
+
+/* Run one SQL statement read-only over the index at path and print the
+ * rows tab-separated under a header line. The database is opened
+ * read-only and an authorizer refuses writes, ATTACH, pragmas that change
+ * state and extension loading. Returns KT_EUSAGE for bad SQL. */
+enum kt_status index_query(const char *path, const char *sql, FILE *out,
+                           struct kt_err *err);
+
+#endif

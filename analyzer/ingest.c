@@ -1,0 +1,360 @@
+/* SPDX-License-Identifier: MIT */
+/* The archive and directory walk behind ingest.h. Archive bytes come
+ * through our own read callback so that the bundle's SHA-256 is computed
+ * in the same single pass. Only the formats and filters kftriage supports
+ * are enabled; nothing external is ever run and nothing is written. */
+#include "ingest.h"
+
+#include <errno.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/stat.h>
+
+#include <archive.h>
+#include <archive_entry.h>
+#include <zlib.h>
+
+#include "limits.h"
+#include "sha256.h"
+
+#define READ_BLOCK (128U << 10)
+
+struct ingest {
+    struct archive *a;
+    FILE *fp; /* archive file; NULL for a directory */
+    char *root; /* directory root as given, for stripping */
+    bool is_dir;
+    bool broken; /* a fatal archive error was seen */
+    struct ingest_limits lim;
+    struct sha256 sha;
+    unsigned char *block;
+    unsigned long long n_entries;
+    unsigned long long total;
+    unsigned long long entry_bytes;
+    struct kt_buf path;
+    struct kt_buf target;
+    char broken_msg[256];
+};
+
+static la_ssize_t
+read_cb(struct archive *a, void *ctx, const void **buf)
+{
+    struct ingest *in = ctx;
+    size_t n = fread(in->block, 1, READ_BLOCK, in->fp);
+
+    if (n == 0 && ferror(in->fp)) {
+        archive_set_error(a, errno, "read error");
+        return -1;
+    }
+    sha256_update(&in->sha, in->block, n);
+    *buf = in->block;
+    return (la_ssize_t)n;
+}
+
+static enum kt_status
+open_file(struct ingest *in, const char *path, struct kt_err *err)
+{
+    in->fp = fopen(path, "rb");
+    if (in->fp == NULL) {
+        return kt_err_set(err, KT_EIO, "%s: %s", path, strerror(errno));
+    }
+    in->block = malloc(READ_BLOCK);
+    if (in->block == NULL) {
+        return kt_err_set(err, KT_ENOMEM, "out of memory");
+    }
+    in->a = archive_read_new();
+    if (in->a == NULL) {
+        return kt_err_set(err, KT_ENOMEM, "out of memory");
+    }
+    archive_read_support_filter_gzip(in->a);
+    archive_read_support_filter_bzip2(in->a);
+    archive_read_support_filter_xz(in->a);
+    archive_read_support_filter_zstd(in->a);
+    archive_read_support_format_tar(in->a);
+    archive_read_support_format_gnutar(in->a);
+    archive_read_support_format_zip(in->a);
+    archive_read_support_format_empty(in->a);
+    if (archive_read_open(in->a, in, NULL, read_cb, NULL) != ARCHIVE_OK) {
+        return kt_err_set(err, KT_EFORMAT, "%s: not a readable archive: %s",
+                          path, archive_error_string(in->a));
+    }
+    return KT_OK;
+}
+
+static enum kt_status
+open_dir(struct ingest *in, const char *path, struct kt_err *err)
+{
+    size_t len = strlen(path);
+
+    in->is_dir = true;
+    in->root = kt_strndup(path, len);
+    if (in->root == NULL) {
+        return kt_err_set(err, KT_ENOMEM, "out of memory");
+    }
+    while (len > 1 && in->root[len - 1] == '/') {
+        in->root[--len] = '\0';
+    }
+    in->a = archive_read_disk_new();
+    if (in->a == NULL) {
+        return kt_err_set(err, KT_ENOMEM, "out of memory");
+    }
+    archive_read_disk_set_symlink_physical(in->a);
+    archive_read_disk_set_behavior(in->a,
+                                   ARCHIVE_READDISK_NO_XATTR |
+                                           ARCHIVE_READDISK_NO_ACL |
+                                           ARCHIVE_READDISK_NO_FFLAGS);
+    if (archive_read_disk_open(in->a, path) != ARCHIVE_OK) {
+        return kt_err_set(err, KT_EIO, "%s: cannot read directory: %s",
+                          path, archive_error_string(in->a));
+    }
+    return KT_OK;
+}
+
+enum kt_status
+ingest_open(const char *path, const struct ingest_limits *lim,
+            struct ingest **out, struct kt_err *err)
+{
+    struct ingest *in;
+    struct stat sb;
+    enum kt_status st;
+
+    *out = NULL;
+    if (stat(path, &sb) != 0) {
+        return kt_err_set(err, KT_EIO, "%s: %s", path, strerror(errno));
+    }
+    in = calloc(1, sizeof(*in));
+    if (in == NULL) {
+        return kt_err_set(err, KT_ENOMEM, "out of memory");
+    }
+    in->lim = *lim;
+    sha256_init(&in->sha);
+    kt_buf_init(&in->path, KT_MAX_PATH);
+    kt_buf_init(&in->target, KT_MAX_PATH);
+    if (S_ISDIR(sb.st_mode)) {
+        st = open_dir(in, path, err);
+    } else {
+        st = open_file(in, path, err);
+    }
+    if (st != KT_OK) {
+        ingest_close(in);
+        return st;
+    }
+    *out = in;
+    return KT_OK;
+}
+
+/* Normalise an entry name into b: drop leading '/', empty, "." and ".."
+ * parts (a bundle must not name anything outside itself) and cut at
+ * KT_MAX_PATH. Returns true when the name had to change. */
+static bool
+normalise_path(struct kt_buf *b, const char *name)
+{
+    const char *p = name;
+    bool changed = name[0] == '/';
+
+    kt_buf_reset(b);
+    while (*p != '\0') {
+        const char *slash = strchr(p, '/');
+        size_t n = slash ? (size_t)(slash - p) : strlen(p);
+
+        if (n == 0 || (n == 1 && p[0] == '.')) {
+            changed = changed || (n == 1 && b->len > 0);
+        } else if (n == 2 && p[0] == '.' && p[1] == '.') {
+            changed = true;
+        } else {
+            if ((b->len > 0 && kt_buf_putc(b, '/') != KT_OK) ||
+                kt_buf_append(b, p, n) != KT_OK) {
+                return true;
+            }
+        }
+        p += n;
+        if (*p == '/') {
+            p++;
+        }
+    }
+    if (b->len == 0) {
+        kt_buf_append(b, "(unnamed)", 9);
+        changed = true;
+    }
+    return changed;
+}
+
+enum kt_status
+ingest_next(struct ingest *in, struct ingest_entry *e, struct kt_err *err)
+{
+    struct archive_entry *ae;
+    const char *name;
+    const char *link;
+    int rc;
+
+    memset(e, 0, sizeof(*e));
+    if (in->broken) {
+        return kt_err_set(err, KT_EFORMAT, "%s", in->broken_msg);
+    }
+    if (in->n_entries >= in->lim.max_entries) {
+        return kt_err_set(err, KT_ELIMIT,
+                          "more than %llu entries; the rest is not read "
+                          "(--max-entries)",
+                          in->lim.max_entries);
+    }
+    for (;;) {
+        rc = archive_read_next_header(in->a, &ae);
+        if (rc == ARCHIVE_EOF) {
+            return KT_DONE;
+        }
+        if (rc == ARCHIVE_FATAL) {
+            in->broken = true;
+            snprintf(in->broken_msg, sizeof(in->broken_msg), "%s",
+                     archive_error_string(in->a) ?
+                     archive_error_string(in->a) : "damaged archive");
+            return kt_err_set(err, KT_EFORMAT, "%s", in->broken_msg);
+        }
+        if (in->is_dir) {
+            archive_read_disk_descend(in->a);
+        }
+        name = archive_entry_pathname(ae);
+        if (name == NULL) {
+            name = "";
+        }
+        if (in->is_dir) {
+            size_t rl = strlen(in->root);
+
+            if (strncmp(name, in->root, rl) == 0) {
+                name += rl;
+            }
+            if (*name == '\0') {
+                continue; /* the root directory itself */
+            }
+        }
+        break;
+    }
+    in->n_entries++;
+    in->entry_bytes = 0;
+    e->path_changed = normalise_path(&in->path, name);
+    if (in->is_dir) {
+        e->path_changed = false;
+    }
+    e->path = in->path.data;
+    e->mtime = archive_entry_mtime_is_set(ae) ? archive_entry_mtime(ae) : 0;
+    link = archive_entry_hardlink(ae);
+    if (link != NULL) {
+        e->type = INGEST_HARDLINK;
+    } else {
+        switch (archive_entry_filetype(ae)) {
+        case AE_IFREG:
+            e->type = INGEST_FILE;
+            break;
+        case AE_IFDIR:
+            e->type = INGEST_DIR;
+            break;
+        case AE_IFLNK:
+            e->type = INGEST_SYMLINK;
+            link = archive_entry_symlink(ae);
+            break;
+        default:
+            e->type = INGEST_OTHER;
+            break;
+        }
+    }
+    if (link != NULL) {
+        kt_buf_reset(&in->target);
+        kt_buf_append(&in->target, link, strnlen(link, KT_MAX_PATH - 1));
+        e->link_target = in->target.data;
+    }
+    return KT_OK;
+}
+
+enum kt_status
+ingest_read(struct ingest *in, const void **buf, size_t *len,
+            struct kt_err *err)
+{
+    la_int64_t offset;
+    int rc;
+
+    rc = archive_read_data_block(in->a, buf, len, &offset);
+    if (rc == ARCHIVE_EOF) {
+        return KT_DONE;
+    }
+    if (rc == ARCHIVE_FATAL || rc == ARCHIVE_FAILED) {
+        const char *msg = archive_error_string(in->a);
+
+        if (rc == ARCHIVE_FATAL && !in->is_dir) {
+            in->broken = true;
+            snprintf(in->broken_msg, sizeof(in->broken_msg), "%s",
+                     msg ? msg : "damaged archive");
+        }
+        return kt_err_set(err, in->is_dir ? KT_EIO : KT_EFORMAT, "%s",
+                          msg ? msg : "damaged data");
+    }
+    in->entry_bytes += *len;
+    in->total += *len;
+    if (in->entry_bytes > in->lim.max_entry) {
+        return kt_err_set(err, KT_ELIMIT,
+                          "entry larger than %llu bytes (--max-entry)",
+                          in->lim.max_entry);
+    }
+    if (in->total > in->lim.max_total) {
+        in->broken = true;
+        snprintf(in->broken_msg, sizeof(in->broken_msg),
+                 "bundle larger than %llu bytes uncompressed (--max-total)",
+                 in->lim.max_total);
+        return kt_err_set(err, KT_ELIMIT, "%s", in->broken_msg);
+    }
+    return KT_OK;
+}
+
+bool
+ingest_is_directory(const struct ingest *in)
+{
+    return in->is_dir;
+}
+
+void
+ingest_sha256(struct ingest *in, char hex[65])
+{
+    size_t n;
+
+    if (in->is_dir || in->fp == NULL) {
+        hex[0] = '\0';
+        return;
+    }
+    /* libarchive may stop before the archive's trailing padding; hash
+     * the rest so the digest is that of the whole file. */
+    while ((n = fread(in->block, 1, READ_BLOCK, in->fp)) > 0) {
+        sha256_update(&in->sha, in->block, n);
+    }
+    sha256_hex(&in->sha, hex);
+}
+
+unsigned long long
+ingest_total_bytes(const struct ingest *in)
+{
+    return in->total;
+}
+
+void
+ingest_close(struct ingest *in)
+{
+    if (in == NULL) {
+        return;
+    }
+    if (in->a != NULL) {
+        archive_read_free(in->a);
+    }
+    if (in->fp != NULL) {
+        fclose(in->fp);
+    }
+    kt_buf_fini(&in->path);
+    kt_buf_fini(&in->target);
+    free(in->block);
+    free(in->root);
+    free(in);
+}
+
+void
+ingest_versions(char *buf, size_t len)
+{
+    snprintf(buf, len, "%s zlib %s", archive_version_details(),
+             zlibVersion());
+}

@@ -1,0 +1,76 @@
+/* SPDX-License-Identifier: MIT */
+/* Reading a bundle as a stream of entries: an archive (.tar, .tar.gz, .tgz,
+ * .tar.xz, .tar.zst, .zip) or a plain directory, both through libarchive,
+ * never extracting anything to disk. It enforces the size and count limits
+ * of limits.h and normalises entry paths; it does not look at content.
+ * The pipeline driver (pipeline.c) is its only caller. */
+#ifndef KT_INGEST_H
+#define KT_INGEST_H
+
+#include "kt.h"
+
+#include <stdbool.h>
+#include <stddef.h>
+
+enum ingest_type {
+    INGEST_FILE,
+    INGEST_DIR,
+    INGEST_SYMLINK,
+    INGEST_HARDLINK,
+    INGEST_OTHER /* device, FIFO, socket */
+};
+
+struct ingest_limits {
+    unsigned long long max_total;   /* bytes, whole bundle */
+    unsigned long long max_entry;   /* bytes, one entry */
+    unsigned long long max_entries; /* entries */
+};
+
+/* One entry header. Strings are borrowed until the next ingest_next(). */
+struct ingest_entry {
+    const char *path; /* normalised: no leading '/', no "." or ".." parts */
+    bool path_changed; /* the archive's name had "..", "/" or was cut */
+    enum ingest_type type;
+    const char *link_target; /* symlinks and hard links, else NULL */
+    long long mtime;         /* seconds since the epoch, 0 if unknown */
+};
+
+struct ingest;
+
+/* Open path (file or directory). Returns KT_EIO when it cannot be opened,
+ * KT_EFORMAT when it is not an archive of a supported format. Caller frees
+ * with ingest_close(). */
+enum kt_status ingest_open(const char *path, const struct ingest_limits *lim,
+                           struct ingest **out, struct kt_err *err);
+
+/* Advance to the next entry. Returns KT_OK, KT_DONE at the end, KT_ELIMIT
+ * when the entry count limit is reached, or KT_EFORMAT/KT_EIO when the
+ * archive is damaged here (nothing more can be read from it). */
+enum kt_status ingest_next(struct ingest *in, struct ingest_entry *e,
+                           struct kt_err *err);
+
+/* Read the next block of the current entry's data. *buf is borrowed until
+ * the next call. Returns KT_OK with a block, KT_DONE at the end of the
+ * entry, KT_ELIMIT when the entry or the bundle grew past its limit, or
+ * KT_EFORMAT/KT_EIO when the data is damaged (the archive is then
+ * unusable: the next ingest_next() returns the same error). */
+enum kt_status ingest_read(struct ingest *in, const void **buf, size_t *len,
+                           struct kt_err *err);
+
+/* True when the bundle is a directory rather than an archive file. */
+bool ingest_is_directory(const struct ingest *in);
+
+/* The SHA-256 of the archive file's bytes as read so far, in hex; "" for
+ * a directory. Complete once ingest_next() has returned KT_DONE. */
+void ingest_sha256(struct ingest *in, char hex[65]);
+
+/* Bytes of entry data read so far, all entries together. */
+unsigned long long ingest_total_bytes(const struct ingest *in);
+
+/* Release everything. ingest_close(NULL) does nothing. */
+void ingest_close(struct ingest *in);
+
+/* libarchive and zlib versions as one line, into buf. */
+void ingest_versions(char *buf, size_t len);
+
+#endif

@@ -1,0 +1,26 @@
+/* SPDX-License-Identifier: MIT */
+/* Objects and events from `kubectl get -o json` output and the JSON files of
+ * support bundles: a List with items, a bare array of objects (troubleshoot
+ * custom resources), or a single object. It fills the structs of model.h
+ * and hands them to a sink; it stores nothing and reads no file. */
+#ifndef KT_JSONOBJ_H
+#define KT_JSONOBJ_H
+
+#include "kt.h"
+#include "model.h"
+
+#include <stddef.h>
+
+/* Parse len bytes of JSON text at buf and deliver every object and event
+ * it holds to sink. kind_hint names the kind for items that carry none
+ * (from the file path, e.g. "Pod" for pods/default.json), or is NULL.
+ * Line numbers of each item (and of the event message, container status
+ * and condition inside it) are found in buf. *n_items counts what was
+ * delivered. Returns KT_EFORMAT with err set when the text is not JSON,
+ * or the first error of a sink callback. */
+enum kt_status jsonobj_extract(const char *buf, size_t len,
+                               const char *kind_hint,
+                               const struct kt_sink *sink, size_t *n_items,
+                               struct kt_err *err);
+
+#endif

@@ -1,0 +1,258 @@
+/* SPDX-License-Identifier: MIT */
+/* The status/error record, the bounded buffer and small string helpers.
+ * Everything here is libc only; every other module builds on it. */
+#include "kt.h"
+
+#include <errno.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+enum kt_status
+kt_err_set(struct kt_err *err, enum kt_status code, const char *fmt, ...)
+{
+    va_list ap;
+
+    if (err == NULL) {
+        return code;
+    }
+    err->code = code;
+    va_start(ap, fmt);
+    vsnprintf(err->msg, sizeof(err->msg), fmt, ap);
+    va_end(ap);
+    return code;
+}
+
+void
+kt_err_clear(struct kt_err *err)
+{
+    if (err != NULL) {
+        err->code = KT_OK;
+        err->msg[0] = '\0';
+    }
+}
+
+void
+kt_buf_init(struct kt_buf *b, size_t max_len)
+{
+    b->data = NULL;
+    b->len = 0;
+    b->cap = 0;
+    b->max_len = max_len;
+}
+
+void
+kt_buf_fini(struct kt_buf *b)
+{
+    free(b->data);
+    b->data = NULL;
+    b->len = 0;
+    b->cap = 0;
+}
+
+void
+kt_buf_reset(struct kt_buf *b)
+{
+    b->len = 0;
+    if (b->data != NULL) {
+        b->data[0] = '\0';
+    }
+}
+
+/* Make room for need more bytes plus the terminator, doubling the storage
+ * so appends stay amortised O(1). */
+static enum kt_status
+reserve(struct kt_buf *b, size_t need)
+{
+    size_t want;
+    size_t cap;
+    char *p;
+
+    if (need > b->max_len || b->len > b->max_len - need) {
+        return KT_ELIMIT;
+    }
+    want = b->len + need + 1;
+    if (want <= b->cap) {
+        return KT_OK;
+    }
+    cap = b->cap ? b->cap : 256;
+    while (cap < want) {
+        cap *= 2;
+    }
+    p = realloc(b->data, cap);
+    if (p == NULL) {
+        return KT_ENOMEM;
+    }
+    b->data = p;
+    b->cap = cap;
+    return KT_OK;
+}
+
+enum kt_status
+kt_buf_append(struct kt_buf *b, const void *p, size_t len)
+{
+    enum kt_status st = reserve(b, len);
+
+    if (st != KT_OK) {
+        return st;
+    }
+    if (len > 0) {
+        memcpy(b->data + b->len, p, len);
+    }
+    b->len += len;
+    b->data[b->len] = '\0';
+    return KT_OK;
+}
+
+enum kt_status
+kt_buf_putc(struct kt_buf *b, char c)
+{
+    return kt_buf_append(b, &c, 1);
+}
+
+enum kt_status
+kt_buf_printf(struct kt_buf *b, const char *fmt, ...)
+{
+    va_list ap;
+    int n;
+    enum kt_status st;
+
+    va_start(ap, fmt);
+    n = vsnprintf(NULL, 0, fmt, ap);
+    va_end(ap);
+    if (n < 0) {
+        return KT_EFORMAT;
+    }
+    st = reserve(b, (size_t)n);
+    if (st != KT_OK) {
+        return st;
+    }
+    va_start(ap, fmt);
+    vsnprintf(b->data + b->len, (size_t)n + 1, fmt, ap);
+    va_end(ap);
+    b->len += (size_t)n;
+    return KT_OK;
+}
+
+char *
+kt_buf_take(struct kt_buf *b)
+{
+    char *p = b->data;
+
+    if (p == NULL) {
+        p = calloc(1, 1);
+    }
+    b->data = NULL;
+    b->len = 0;
+    b->cap = 0;
+    return p;
+}
+
+char *
+kt_strndup(const char *s, size_t len)
+{
+    char *p = malloc(len + 1);
+
+    if (p == NULL) {
+        return NULL;
+    }
+    memcpy(p, s, len);
+    p[len] = '\0';
+    return p;
+}
+
+char *
+kt_strdup0(const char *s)
+{
+    return s == NULL ? NULL : kt_strndup(s, strlen(s));
+}
+
+char *
+kt_safe_text(const char *s, size_t max_len)
+{
+    struct kt_buf b;
+    size_t i;
+
+    kt_buf_init(&b, max_len * 4 + 8);
+    for (i = 0; s[i] != '\0'; i++) {
+        unsigned char c = (unsigned char)s[i];
+
+        if (i >= max_len) {
+            kt_buf_append(&b, "...", 3);
+            break;
+        }
+        if ((c < 0x20 && c != '\t') || c == 0x7f) {
+            kt_buf_printf(&b, "\\x%02x", c);
+        } else {
+            kt_buf_putc(&b, (char)c);
+        }
+    }
+    return kt_buf_take(&b);
+}
+
+const char *
+kt_memmem(const char *hay, size_t len, const char *needle, size_t needle_len)
+{
+    const char *end;
+    const char *p;
+
+    if (needle_len == 0) {
+        return hay;
+    }
+    if (len < needle_len) {
+        return NULL;
+    }
+    end = hay + len - needle_len + 1;
+    for (p = hay; p < end; p++) {
+        p = memchr(p, needle[0], (size_t)(end - p));
+        if (p == NULL) {
+            return NULL;
+        }
+        if (memcmp(p, needle, needle_len) == 0) {
+            return p;
+        }
+    }
+    return NULL;
+}
+
+size_t
+kt_rtrim(char *s, size_t len)
+{
+    while (len > 0 && strchr(" \t\r\n", s[len - 1]) != NULL) {
+        len--;
+    }
+    s[len] = '\0';
+    return len;
+}
+
+enum kt_status
+kt_parse_size(const char *s, unsigned long long max, unsigned long long *out)
+{
+    char *end;
+    unsigned long long v;
+    unsigned long long mul = 1;
+
+    if (s == NULL || *s < '0' || *s > '9') {
+        return KT_EUSAGE;
+    }
+    errno = 0;
+    v = strtoull(s, &end, 10);
+    if (errno != 0) {
+        return KT_EUSAGE;
+    }
+    if (*end == 'k' || *end == 'K') {
+        mul = 1024ULL;
+        end++;
+    } else if (*end == 'M') {
+        mul = 1024ULL * 1024;
+        end++;
+    } else if (*end == 'G') {
+        mul = 1024ULL * 1024 * 1024;
+        end++;
+    }
+    if (*end != '\0' || v > max / mul || v * mul > max) {
+        return KT_EUSAGE;
+    }
+    *out = v * mul;
+    return KT_OK;
+}

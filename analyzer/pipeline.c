@@ -1,0 +1,838 @@
+/* SPDX-License-Identifier: MIT */
+/* The ingest driver behind pipeline.h. For each entry it reads a head of
+ * up to HEAD_BYTES to decide the file type, then streams the rest: JSON
+ * documents are gathered (bounded) and parsed whole, text is split into
+ * lines for the describe parser or assembled into log records. This is
+ * the one place outside main.c that logs, because it names each skipped
+ * entry as it happens. */
+#include "pipeline.h"
+
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <time.h>
+
+#include "describe.h"
+#include "jsonobj.h"
+#include "limits.h"
+#include "log.h"
+#include "logline.h"
+
+#define HEAD_BYTES 4096
+
+enum ftype {
+    FT_EMPTY,
+    FT_JSON,
+    FT_YAML,
+    FT_DESCRIBE,
+    FT_LOG,
+    FT_BINARY,
+    FT_ARCHIVE
+};
+
+static const char *const ftype_name[] = {
+    [FT_EMPTY] = "empty",       [FT_JSON] = "json", [FT_YAML] = "yaml",
+    [FT_DESCRIBE] = "describe", [FT_LOG] = "log",   [FT_BINARY] = "binary",
+    [FT_ARCHIVE] = "archive",
+};
+
+/* Everything one entry needs while it streams. */
+struct entry {
+    struct index *idx;
+    struct pipeline_stats *stats;
+    long long file_id;
+    const char *path;
+    enum ftype type;
+    int year; /* for timestamps without a year */
+
+    struct kt_buf head;
+    struct kt_buf doc;  /* FT_JSON */
+    struct kt_buf line; /* the line being assembled */
+    bool line_cut;      /* the current line passed KT_MAX_LINE */
+    long lineno;
+
+    struct describe_parser *describe; /* FT_DESCRIBE */
+
+    struct kt_buf rec; /* FT_LOG: the record being assembled */
+    struct logline rec_head;
+    long rec_line;
+    long rec_end;
+    long rec_lines;
+    bool rec_cut;
+    bool rec_open;
+
+    bool limit_hit;
+    char note[256];
+    struct kt_err err; /* first database error, which stops the run */
+};
+
+/* Layout markers seen while walking; decides meta "layout". */
+struct layout_seen {
+    bool troubleshoot;
+    bool must_gather;
+    bool cluster_dump_nodes;
+    bool cluster_dump_logs;
+};
+
+static const char *
+base_name(const char *path)
+{
+    const char *s = strrchr(path, '/');
+
+    return s ? s + 1 : path;
+}
+
+static bool
+has_suffix(const char *s, const char *suffix)
+{
+    size_t n = strlen(s);
+    size_t m = strlen(suffix);
+
+    return n >= m && strcmp(s + n - m, suffix) == 0;
+}
+
+/* Copy len bytes into a fixed field, cutting silently. */
+static void
+set_part(char *dst, size_t cap, const char *src, size_t len)
+{
+    if (len >= cap) {
+        len = cap - 1;
+    }
+    memcpy(dst, src, len);
+    dst[len] = '\0';
+}
+
+/* Split path into at most max components; returns how many. */
+static size_t
+split_path(const char *path, const char **part, size_t *part_len, size_t max)
+{
+    size_t n = 0;
+    const char *p = path;
+
+    while (*p != '\0' && n < max) {
+        const char *slash = strchr(p, '/');
+        size_t len = slash ? (size_t)(slash - p) : strlen(p);
+
+        part[n] = p;
+        part_len[n++] = len;
+        p += len;
+        if (*p == '/') {
+            p++;
+        }
+    }
+    return n;
+}
+
+static bool
+part_is(const char *part, size_t len, const char *word)
+{
+    return strlen(word) == len && memcmp(part, word, len) == 0;
+}
+
+void
+pipeline_pathinfo(const char *path, struct pipeline_pathinfo *pi)
+{
+    const char *part[64];
+    size_t len[64];
+    size_t n = split_path(path, part, len, 64);
+    size_t i;
+
+    memset(pi, 0, sizeof(*pi));
+    if (n < 3) {
+        return;
+    }
+    /* must-gather: namespaces/NS/pods/POD/CONTAINER/CONTAINER/logs/X.log */
+    for (i = 0; i + 7 < n; i++) {
+        if (part_is(part[i], len[i], "namespaces") &&
+            part_is(part[i + 2], len[i + 2], "pods") &&
+            part_is(part[i + 6], len[i + 6], "logs")) {
+            set_part(pi->namespace, 256, part[i + 1], len[i + 1]);
+            set_part(pi->pod, 256, part[i + 3], len[i + 3]);
+            set_part(pi->container, 256, part[i + 4], len[i + 4]);
+            pi->previous = part_is(part[i + 7], len[i + 7], "previous.log");
+            return;
+        }
+    }
+    /* troubleshoot and loose: .../logs/NS/POD/CONTAINER[-previous].log */
+    if (n >= 4 && part_is(part[n - 4], len[n - 4], "logs")) {
+        size_t clen = len[n - 1];
+        const char *c = part[n - 1];
+
+        if (clen > 4 && memcmp(c + clen - 4, ".log", 4) == 0) {
+            clen -= 4;
+        } else if (clen > 4 && memcmp(c + clen - 4, ".txt", 4) == 0) {
+            clen -= 4;
+        }
+        if (clen > 9 && memcmp(c + clen - 9, "-previous", 9) == 0) {
+            clen -= 9;
+            pi->previous = true;
+        }
+        set_part(pi->namespace, 256, part[n - 3], len[n - 3]);
+        set_part(pi->pod, 256, part[n - 2], len[n - 2]);
+        set_part(pi->container, 256, c, clen);
+        return;
+    }
+    /* kubectl cluster-info dump: NS/POD/logs.txt */
+    if (part_is(part[n - 1], len[n - 1], "logs.txt")) {
+        set_part(pi->namespace, 256, part[n - 3], len[n - 3]);
+        set_part(pi->pod, 256, part[n - 2], len[n - 2]);
+    }
+}
+
+/* The kind a JSON file holds when its items do not say, from the path of
+ * troubleshoot and cluster-info dump bundles. */
+static const char *
+kind_hint(const char *path)
+{
+    static const struct {
+        const char *part;
+        const char *kind;
+    } hints[] = {
+        { "pods", "Pod" },
+        { "events", "Event" },
+        { "nodes", "Node" },
+        { "pvcs", "PersistentVolumeClaim" },
+        { "pvs", "PersistentVolume" },
+        { "storage-classes", "StorageClass" },
+        { "deployments", "Deployment" },
+        { "replicasets", "ReplicaSet" },
+        { "statefulsets", "StatefulSet" },
+        { "daemonsets", "DaemonSet" },
+        { "jobs", "Job" },
+        { "services", "Service" },
+        { "namespaces", "Namespace" },
+    };
+    const char *part[64];
+    size_t len[64];
+    size_t n = split_path(path, part, len, 64);
+    size_t i;
+    size_t k;
+
+    for (i = n; i-- > 0;) {
+        size_t l = len[i];
+
+        if (l > 5 && memcmp(part[i] + l - 5, ".json", 5) == 0 && i + 1 == n) {
+            l -= 5;
+        }
+        for (k = 0; k < sizeof(hints) / sizeof(hints[0]); k++) {
+            if (part_is(part[i], l, hints[k].part)) {
+                return hints[k].kind;
+            }
+        }
+        if (i + 2 < n) {
+            break; /* only the file and its directory name kinds */
+        }
+    }
+    return NULL;
+}
+
+static enum ftype
+classify(const char *path, const char *buf, size_t len)
+{
+    const unsigned char *u = (const unsigned char *)buf;
+    size_t i = 0;
+    size_t nul = 0;
+
+    if (len == 0) {
+        return FT_EMPTY;
+    }
+    if ((len >= 2 && u[0] == 0x1f && u[1] == 0x8b) ||
+        (len >= 4 && memcmp(buf, "PK\003\004", 4) == 0) ||
+        (len >= 6 && memcmp(buf, "\xfd" "7zXZ", 5) == 0) ||
+        (len >= 4 && memcmp(buf, "\x28\xb5\x2f\xfd", 4) == 0)) {
+        return FT_ARCHIVE;
+    }
+    for (i = 0; i < len && i < 1024; i++) {
+        nul += u[i] == 0;
+    }
+    if (nul > 8) {
+        return FT_BINARY;
+    }
+    i = 0;
+    if (len >= 3 && memcmp(buf, "\xef\xbb\xbf", 3) == 0) {
+        i = 3; /* UTF-8 byte order mark */
+    }
+    while (i < len && strchr(" \t\r\n", buf[i]) != NULL) {
+        i++;
+    }
+    if (i < len && (buf[i] == '{' || buf[i] == '[') &&
+        !has_suffix(path, ".log") && !has_suffix(path, ".txt")) {
+        return FT_JSON;
+    }
+    if (describe_sniff(buf, len)) {
+        return FT_DESCRIBE;
+    }
+    if (has_suffix(path, ".yaml") || has_suffix(path, ".yml") ||
+        (len - i >= 11 && memcmp(buf + i, "apiVersion:", 11) == 0)) {
+        return FT_YAML;
+    }
+    if (i < len && buf[i] == '{' && has_suffix(path, ".json")) {
+        return FT_JSON;
+    }
+    return FT_LOG;
+}
+
+static enum kt_status
+sink_object(void *ctx, const struct kt_object *o)
+{
+    struct entry *en = ctx;
+    enum kt_status st = index_add_object(en->idx, en->file_id, o, &en->err);
+
+    if (st == KT_OK) {
+        en->stats->objects++;
+    }
+    return st;
+}
+
+static enum kt_status
+sink_event(void *ctx, const struct kt_event *e)
+{
+    struct entry *en = ctx;
+    enum kt_status st = index_add_event(en->idx, en->file_id, e, &en->err);
+
+    if (st == KT_OK) {
+        en->stats->events++;
+    }
+    return st;
+}
+
+static enum kt_status
+flush_record(struct entry *en)
+{
+    struct index_log r;
+    const char *level;
+    enum kt_status st;
+
+    if (!en->rec_open) {
+        return KT_OK;
+    }
+    en->rec_open = false;
+    level = logline_level_name(en->rec_head.level);
+    r.line = en->rec_line;
+    r.end_line = en->rec_end;
+    r.ts = en->rec_head.ts;
+    r.level = level;
+    r.text = en->rec.data ? en->rec.data : "";
+    r.text_len = en->rec.len;
+    r.truncated = en->rec_cut;
+    st = index_add_log(en->idx, en->file_id, &r, &en->err);
+    if (st == KT_OK) {
+        en->stats->logs++;
+    }
+    kt_buf_reset(&en->rec);
+    return st;
+}
+
+/* One log line: start a record or continue the open one. */
+static enum kt_status
+log_line(struct entry *en, const char *line, size_t len)
+{
+    struct logline ll;
+
+    if (en->rec_open && en->rec_lines < KT_MAX_RECORD_LINES &&
+        logline_continues(line, len, &en->rec_head)) {
+        if (kt_buf_putc(&en->rec, '\n') != KT_OK ||
+            kt_buf_append(&en->rec, line, len) != KT_OK) {
+            en->rec_cut = true;
+        }
+        en->rec_end = en->lineno;
+        en->rec_lines++;
+        return KT_OK;
+    }
+    if (flush_record(en) != KT_OK) {
+        return KT_EDB;
+    }
+    if (len == 0) {
+        return KT_OK;
+    }
+    logline_parse(line, len, en->year, &ll);
+    en->rec_head = ll;
+    en->rec_open = true;
+    en->rec_line = en->lineno;
+    en->rec_end = en->lineno;
+    en->rec_lines = 1;
+    en->rec_cut = en->line_cut;
+    kt_buf_reset(&en->rec);
+    if (kt_buf_append(&en->rec, line, len) != KT_OK) {
+        en->rec_cut = true;
+    }
+    return KT_OK;
+}
+
+static enum kt_status
+text_line(struct entry *en, const char *line, size_t len)
+{
+    if (len > 0 && line[len - 1] == '\r') {
+        len--;
+    }
+    if (en->type == FT_DESCRIBE) {
+        return describe_line(en->describe, line, len, en->lineno);
+    }
+    return log_line(en, line, len);
+}
+
+/* Split bytes into lines; a line longer than KT_MAX_LINE is cut there and
+ * the rest of it dropped, with the cut flagged. */
+static enum kt_status
+feed_text(struct entry *en, const char *p, size_t len)
+{
+    while (len > 0) {
+        const char *nl = memchr(p, '\n', len);
+        size_t n = nl ? (size_t)(nl - p) : len;
+        enum kt_status st;
+
+        if (!en->line_cut) {
+            size_t room = KT_MAX_LINE - en->line.len;
+
+            if (n > room) {
+                kt_buf_append(&en->line, p, room);
+                en->line_cut = true;
+            } else if (kt_buf_append(&en->line, p, n) != KT_OK) {
+                en->line_cut = true;
+            }
+        }
+        if (nl == NULL) {
+            return KT_OK;
+        }
+        en->lineno++;
+        st = text_line(en, en->line.data ? en->line.data : "",
+                       en->line.len);
+        if (st != KT_OK) {
+            return st;
+        }
+        if (en->line_cut) {
+            snprintf(en->note, sizeof(en->note),
+                     "line %ld longer than %u bytes was cut", en->lineno,
+                     KT_MAX_LINE);
+            en->limit_hit = true;
+        }
+        kt_buf_reset(&en->line);
+        en->line_cut = false;
+        p = nl + 1;
+        len -= n + 1;
+    }
+    return KT_OK;
+}
+
+static enum kt_status
+feed(struct entry *en, const char *p, size_t len)
+{
+    switch (en->type) {
+    case FT_JSON:
+        if (!en->limit_hit && kt_buf_append(&en->doc, p, len) != KT_OK) {
+            en->limit_hit = true;
+            snprintf(en->note, sizeof(en->note),
+                     "JSON document larger than %llu bytes "
+                     "(--max-document)",
+                     (unsigned long long)en->doc.max_len);
+        }
+        return KT_OK;
+    case FT_DESCRIBE:
+    case FT_LOG:
+        return feed_text(en, p, len);
+    case FT_EMPTY:
+    case FT_YAML:
+    case FT_BINARY:
+    case FT_ARCHIVE:
+        return KT_OK;
+    }
+    return KT_OK;
+}
+
+/* The end of an entry's bytes: finish the last line and parse documents.
+ * Returns KT_OK or a run error; entry problems go into en->note. */
+static enum kt_status
+finish(struct entry *en, size_t *n_items)
+{
+    enum kt_status st = KT_OK;
+    struct kt_err jerr;
+    const struct kt_sink sink = { en, sink_object, sink_event };
+
+    *n_items = 0;
+    if ((en->type == FT_LOG || en->type == FT_DESCRIBE) &&
+        (en->line.len > 0 || en->line_cut)) {
+        en->lineno++;
+        st = text_line(en, en->line.data, en->line.len);
+        kt_buf_reset(&en->line);
+    }
+    if (st == KT_OK && en->type == FT_LOG) {
+        st = flush_record(en);
+    }
+    if (st == KT_OK && en->type == FT_DESCRIBE) {
+        st = describe_finish(en->describe);
+    }
+    if (st == KT_OK && en->type == FT_JSON && !en->limit_hit) {
+        kt_err_clear(&jerr);
+        st = jsonobj_extract(en->doc.data ? en->doc.data : "", en->doc.len,
+                             kind_hint(en->path), &sink, n_items, &jerr);
+        if (st == KT_EFORMAT) {
+            snprintf(en->note, sizeof(en->note), "%s", jerr.msg);
+            en->limit_hit = true;
+            st = KT_OK;
+        }
+    }
+    return st;
+}
+
+static void
+entry_init(struct entry *en, struct index *idx, struct pipeline_stats *stats,
+           int year)
+{
+    memset(en, 0, sizeof(*en));
+    en->idx = idx;
+    en->stats = stats;
+    en->year = year;
+    kt_buf_init(&en->head, HEAD_BYTES + (256U << 10));
+    kt_buf_init(&en->doc, KT_MAX_DOCUMENT_BYTES);
+    kt_buf_init(&en->line, KT_MAX_LINE);
+    kt_buf_init(&en->rec, KT_MAX_RECORD);
+}
+
+static void
+entry_fini(struct entry *en)
+{
+    kt_buf_fini(&en->head);
+    kt_buf_fini(&en->doc);
+    kt_buf_fini(&en->line);
+    kt_buf_fini(&en->rec);
+    describe_free(en->describe);
+}
+
+/* Reset the per-entry state but keep the buffers' storage. */
+static void
+entry_reset(struct entry *en, long long file_id, const char *path)
+{
+    describe_free(en->describe);
+    en->describe = NULL;
+    en->file_id = file_id;
+    en->path = path;
+    en->type = FT_EMPTY;
+    kt_buf_reset(&en->head);
+    kt_buf_reset(&en->doc);
+    kt_buf_reset(&en->line);
+    kt_buf_reset(&en->rec);
+    en->line_cut = false;
+    en->lineno = 0;
+    en->rec_open = false;
+    en->limit_hit = false;
+    en->note[0] = '\0';
+}
+
+static void
+note_layout(struct layout_seen *ls, const char *path)
+{
+    if (strstr(path, "cluster-resources/") != NULL) {
+        ls->troubleshoot = true;
+    }
+    if (strstr(path, "cluster-scoped-resources/") != NULL ||
+        (strstr(path, "namespaces/") != NULL &&
+         strstr(path, "/core/pods.yaml") != NULL)) {
+        ls->must_gather = true;
+    }
+    if (strcmp(base_name(path), "nodes.json") == 0 &&
+        strstr(path, "cluster-resources/") == NULL) {
+        ls->cluster_dump_nodes = true;
+    }
+    if (strcmp(base_name(path), "logs.txt") == 0) {
+        ls->cluster_dump_logs = true;
+    }
+}
+
+static const char *
+layout_name(const struct layout_seen *ls)
+{
+    if (ls->troubleshoot) {
+        return "troubleshoot";
+    }
+    if (ls->must_gather) {
+        return "must-gather";
+    }
+    if (ls->cluster_dump_nodes && ls->cluster_dump_logs) {
+        return "cluster-info-dump";
+    }
+    return "loose";
+}
+
+/* Read one regular file entry through to its end. Returns a run error
+ * only; entry problems are recorded in the files table. */
+static enum kt_status
+read_file(struct ingest *in, struct entry *en, bool *archive_broken,
+          struct kt_err *err)
+{
+    const void *buf;
+    size_t len;
+    enum kt_status st;
+    enum kt_status rst = KT_OK;
+    unsigned long long size = 0;
+    bool typed = false;
+    size_t n_items = 0;
+    const char *status = "indexed";
+    struct kt_err rerr;
+
+    kt_err_clear(&rerr);
+    while ((rst = ingest_read(in, &buf, &len, &rerr)) == KT_OK) {
+        size += len;
+        if (!typed) {
+            kt_buf_append(&en->head, buf, len);
+            if (en->head.len < HEAD_BYTES) {
+                continue;
+            }
+            en->type = classify(en->path, en->head.data, en->head.len);
+            typed = true;
+            buf = en->head.data;
+            len = en->head.len;
+            if (en->type == FT_DESCRIBE) {
+                const struct kt_sink sink = { en, sink_object, sink_event };
+
+                en->describe = describe_new(&sink);
+            }
+        }
+        st = feed(en, buf, len);
+        if (st != KT_OK) {
+            return kt_err_set(err, st, "%s", en->err.msg);
+        }
+    }
+    if (!typed) {
+        en->type = classify(en->path, en->head.data ? en->head.data : "",
+                            en->head.len);
+        if (en->type == FT_DESCRIBE) {
+            const struct kt_sink sink = { en, sink_object, sink_event };
+
+            en->describe = describe_new(&sink);
+        }
+        st = feed(en, en->head.data ? en->head.data : "", en->head.len);
+        if (st != KT_OK) {
+            return kt_err_set(err, st, "%s", en->err.msg);
+        }
+    }
+    if (en->type == FT_DESCRIBE && en->describe == NULL) {
+        return kt_err_set(err, KT_ENOMEM, "out of memory");
+    }
+    if (rst != KT_DONE) {
+        /* Cut short: keep what was read, say why. */
+        snprintf(en->note, sizeof(en->note), "%s", rerr.msg);
+        status = rst == KT_ELIMIT ? "skipped" : "partial";
+        *archive_broken = rst == KT_EFORMAT;
+    }
+    st = finish(en, &n_items);
+    if (st != KT_OK) {
+        return kt_err_set(err, st, "%s", en->err.msg);
+    }
+    if (rst == KT_DONE && en->limit_hit) {
+        status = en->type == FT_JSON ? "skipped" : "partial";
+    }
+    if (en->type == FT_ARCHIVE) {
+        status = "skipped";
+        snprintf(en->note, sizeof(en->note),
+                 "nested archive not read (not supported yet)");
+    } else if (en->type == FT_YAML) {
+        status = "ignored";
+        snprintf(en->note, sizeof(en->note), "YAML is not parsed yet");
+    } else if (en->type == FT_BINARY) {
+        status = "ignored";
+        snprintf(en->note, sizeof(en->note), "binary content");
+    }
+    st = index_finish_file(en->idx, en->file_id, ftype_name[en->type],
+                           en->lineno, size, status,
+                           en->note[0] ? en->note : NULL, err);
+    if (st != KT_OK) {
+        return st;
+    }
+    if (strcmp(status, "skipped") == 0 || strcmp(status, "partial") == 0) {
+        en->stats->skipped++;
+        log_warn("%s: %s%s", en->path, en->note,
+                 strcmp(status, "partial") == 0 ? "; kept what was read"
+                                                : "; skipped");
+    }
+    return KT_OK;
+}
+
+/* Year to complete timestamps without one: the year of the newest entry
+ * time seen, else the current year. */
+static int
+year_of(long long t)
+{
+    time_t tt = (time_t)t;
+    struct tm tm;
+
+    if (t <= 0 || gmtime_r(&tt, &tm) == NULL) {
+        tt = time(NULL);
+        gmtime_r(&tt, &tm);
+    }
+    return tm.tm_year + 1900;
+}
+
+static enum kt_status
+record_entry(struct index *idx, const struct ingest_entry *ie,
+             const char *type, const char *status, const char *note,
+             struct pipeline_stats *stats, struct kt_err *err)
+{
+    struct index_file f = { ie->path, type, NULL, NULL, NULL, false, 0 };
+    long long id;
+    enum kt_status st = index_add_file(idx, &f, &id, err);
+
+    if (st == KT_OK) {
+        st = index_finish_file(idx, id, type, 0, 0, status, note, err);
+    }
+    stats->files++;
+    return st;
+}
+
+static enum kt_status
+write_meta(struct index *idx, struct ingest *in, const char *path,
+           const struct layout_seen *ls, long long newest,
+           const struct pipeline_stats *stats, struct kt_err *err)
+{
+    char hex[65];
+    char num[32];
+    char when[32] = "";
+    time_t t = (time_t)newest;
+    struct tm tm;
+    enum kt_status st;
+
+    ingest_sha256(in, hex);
+    if (newest > 0 && gmtime_r(&t, &tm) != NULL) {
+        strftime(when, sizeof(when), "%Y-%m-%dT%H:%M:%SZ", &tm);
+    }
+    st = index_set_meta(idx, "bundle_path", path, err);
+    if (st == KT_OK) {
+        st = index_set_meta(idx, "bundle_sha256", hex, err);
+    }
+    if (st == KT_OK) {
+        st = index_set_meta(idx, "layout", layout_name(ls), err);
+    }
+    if (st == KT_OK && when[0] != '\0') {
+        st = index_set_meta(idx, "collected_at", when, err);
+    }
+    if (st == KT_OK) {
+        st = index_set_meta(idx, "collected_at_source",
+                            when[0] ? "newest entry time" : "unknown", err);
+    }
+    snprintf(num, sizeof(num), "%llu", stats->bytes);
+    if (st == KT_OK) {
+        st = index_set_meta(idx, "bundle_bytes", num, err);
+    }
+    snprintf(num, sizeof(num), "%llu", stats->files);
+    if (st == KT_OK) {
+        st = index_set_meta(idx, "bundle_files", num, err);
+    }
+    if (st == KT_OK && stats->archive_damaged) {
+        st = index_set_meta(idx, "archive_damaged", "1", err);
+    }
+    return st;
+}
+
+enum kt_status
+pipeline_ingest(struct index *idx, const char *path,
+                const struct ingest_limits *lim,
+                struct pipeline_stats *stats, struct kt_err *err)
+{
+    struct ingest *in = NULL;
+    struct ingest_entry ie;
+    struct entry en;
+    struct layout_seen ls = { false, false, false, false };
+    struct kt_err nerr;
+    enum kt_status st;
+    long long newest = 0;
+    bool broken = false;
+    unsigned long long n_seen = 0;
+
+    memset(stats, 0, sizeof(*stats));
+    st = ingest_open(path, lim, &in, err);
+    if (st != KT_OK) {
+        return st;
+    }
+    entry_init(&en, idx, stats, year_of(0));
+    for (;;) {
+        struct pipeline_pathinfo pi;
+        struct index_file f;
+
+        kt_err_clear(&nerr);
+        st = ingest_next(in, &ie, &nerr);
+        if (st == KT_DONE) {
+            st = KT_OK;
+            break;
+        }
+        if (st != KT_OK) {
+            if (n_seen == 0 && st == KT_EFORMAT) {
+                st = kt_err_set(err, KT_EFORMAT, "%s: %s", path, nerr.msg);
+                goto out;
+            }
+            /* Damaged after some entries: keep what was read. */
+            log_warn("%s: %s; the rest of the bundle is not readable",
+                     path, nerr.msg);
+            stats->skipped++;
+            stats->archive_damaged = true;
+            st = index_set_meta(idx, "archive_error", nerr.msg, err);
+            if (st != KT_OK) {
+                goto out;
+            }
+            break;
+        }
+        n_seen++;
+        if (ie.mtime > newest) {
+            newest = ie.mtime;
+            en.year = year_of(newest);
+        }
+        note_layout(&ls, ie.path);
+        if (ie.type == INGEST_DIR) {
+            continue;
+        }
+        if (ie.path_changed) {
+            log_warn("%s: unsafe entry name, stored as '%s'", path, ie.path);
+        }
+        if (ie.type != INGEST_FILE) {
+            char note[KT_MAX_PATH + 16];
+
+            snprintf(note, sizeof(note), "-> %s",
+                     ie.link_target ? ie.link_target : "?");
+            st = record_entry(idx, &ie,
+                              ie.type == INGEST_SYMLINK    ? "symlink"
+                              : ie.type == INGEST_HARDLINK ? "hardlink"
+                                                           : "special",
+                              "ignored",
+                              ie.type == INGEST_OTHER ? "device, FIFO or "
+                                                        "socket"
+                                                      : note,
+                              stats, err);
+            if (st != KT_OK) {
+                goto out;
+            }
+            continue;
+        }
+        pipeline_pathinfo(ie.path, &pi);
+        f.path = ie.path;
+        f.type = NULL;
+        f.namespace = pi.namespace[0] ? pi.namespace : NULL;
+        f.pod = pi.pod[0] ? pi.pod : NULL;
+        f.container = pi.container[0] ? pi.container : NULL;
+        f.previous = pi.previous;
+        f.size = 0;
+        st = index_add_file(idx, &f, &en.file_id, err);
+        if (st != KT_OK) {
+            goto out;
+        }
+        stats->files++;
+        entry_reset(&en, en.file_id, ie.path);
+        st = read_file(in, &en, &broken, err);
+        if (st != KT_OK) {
+            goto out;
+        }
+        if (broken) {
+            stats->archive_damaged = true;
+            break;
+        }
+    }
+    if (n_seen == 0) {
+        st = kt_err_set(err, KT_EFORMAT, "%s: the bundle holds no files",
+                        path);
+        goto out;
+    }
+    stats->bytes = ingest_total_bytes(in);
+    st = write_meta(idx, in, path, &ls, newest, stats, err);
+
+out:
+    entry_fini(&en);
+    ingest_close(in);
+    return st;
+}

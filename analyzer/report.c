@@ -1,0 +1,663 @@
+/* SPDX-License-Identifier: MIT */
+/* The text and JSON reports behind report.h. Both walk the same queries:
+ * root findings by rank, each with its evidence and its symptoms, then
+ * unexplained errors and coverage. The text report wraps at 80 columns
+ * and passes every piece of bundle text through kt_safe_text(). */
+#include "report.h"
+
+#include <stdlib.h>
+#include <string.h>
+
+#include <cJSON.h>
+#include <sqlite3.h>
+
+#include "version.h"
+
+#define WIDTH 80
+
+static const char *
+col(sqlite3_stmt *s, int i)
+{
+    const char *t = (const char *)sqlite3_column_text(s, i);
+
+    return t ? t : "";
+}
+
+static const char *
+meta(sqlite3 *db, const char *key, char *buf, size_t len)
+{
+    sqlite3_stmt *s;
+
+    buf[0] = '\0';
+    if (sqlite3_prepare_v2(db, "SELECT value FROM meta WHERE key = ?", -1,
+                           &s, NULL) != SQLITE_OK) {
+        return buf;
+    }
+    sqlite3_bind_text(s, 1, key, -1, SQLITE_STATIC);
+    if (sqlite3_step(s) == SQLITE_ROW) {
+        snprintf(buf, len, "%s", col(s, 0));
+    }
+    sqlite3_finalize(s);
+    return buf;
+}
+
+static long long
+count_of(sqlite3 *db, const char *sql)
+{
+    sqlite3_stmt *s;
+    long long n = 0;
+
+    if (sqlite3_prepare_v2(db, sql, -1, &s, NULL) != SQLITE_OK) {
+        return 0;
+    }
+    if (sqlite3_step(s) == SQLITE_ROW) {
+        n = sqlite3_column_int64(s, 0);
+    }
+    sqlite3_finalize(s);
+    return n;
+}
+
+/* The finding columns every query below selects, in this order. */
+#define FINDING_COLS                                                           \
+    "f.id, f.rank, f.rule, f.category, f.severity, f.confidence, f.title,"    \
+    " f.namespace, f.kind, f.name, f.root_cause, f.fix, f.next_steps,"        \
+    " f.refs, f.first_seen, f.last_seen, f.n_evidence"
+
+enum {
+    F_ID,
+    F_RANK,
+    F_RULE,
+    F_CATEGORY,
+    F_SEVERITY,
+    F_CONFIDENCE,
+    F_TITLE,
+    F_NAMESPACE,
+    F_KIND,
+    F_NAME,
+    F_CAUSE,
+    F_FIX,
+    F_STEPS,
+    F_REFS,
+    F_FIRST,
+    F_LAST,
+    F_N_EVIDENCE
+};
+
+static const char roots_sql[] =
+        "SELECT " FINDING_COLS " FROM findings f WHERE f.parent_id IS NULL"
+        " AND (?1 IS NULL OR f.namespace = ?1) ORDER BY f.rank";
+static const char symptoms_sql[] =
+        "SELECT " FINDING_COLS " FROM findings f WHERE f.parent_id = ?"
+        " ORDER BY f.rank";
+static const char evidence_sql[] =
+        "SELECT fl.path, e.line, e.source, e.text FROM evidence e"
+        " LEFT JOIN files fl ON fl.id = e.file_id WHERE e.finding_id = ?"
+        " ORDER BY e.rowid";
+static const char unexplained_sql[] =
+        "SELECT u.text, u.count, fl.path, u.line FROM unexplained u"
+        " LEFT JOIN files fl ON fl.id = u.file_id ORDER BY u.id";
+static const char skipped_sql[] =
+        "SELECT path, status, coalesce(note, '') FROM files"
+        " WHERE status IN ('skipped', 'partial') ORDER BY id";
+static const char seen_sql[] =
+        "SELECT kind, count(*) FROM objects GROUP BY kind"
+        " ORDER BY count(*) DESC, kind";
+
+/* What a bundle lacks and which conclusions that weakens. */
+static const struct {
+    const char *sql; /* true when the thing is missing */
+    const char *what;
+    const char *weakens;
+} missing_checks[] = {
+    { "SELECT count(*) = 0 FROM objects WHERE kind = 'Node'",
+      "Node objects",
+      "GPU, resource and node-health conclusions rest on scheduler "
+      "messages only" },
+    { "SELECT count(*) = 0 FROM objects WHERE kind = 'Pod'", "Pod objects",
+      "container states, restarts and exit codes are unknown" },
+    { "SELECT count(*) = 0 FROM events", "events",
+      "scheduling, mount and image-pull failures may be missed" },
+    { "SELECT count(*) = 0 FROM files WHERE type = 'log'", "pod logs",
+      "application errors (database, auth, pipelines) cannot be seen" },
+    { "SELECT count(*) = 0 FROM files WHERE previous = 1",
+      "previous container logs",
+      "the cause of earlier crashes of restarted containers is unseen" },
+    { "SELECT count(*) = 0 FROM objects WHERE kind = 'StorageClass'",
+      "StorageClass objects",
+      "a missing default StorageClass cannot be confirmed" },
+};
+
+/* ---- JSON ---------------------------------------------------------- */
+
+static cJSON *
+lines_array(const char *text)
+{
+    cJSON *arr = cJSON_CreateArray();
+    const char *p = text;
+
+    while (arr != NULL && p != NULL && *p != '\0') {
+        const char *nl = strchr(p, '\n');
+        size_t n = nl ? (size_t)(nl - p) : strlen(p);
+        char *item = kt_strndup(p, n);
+
+        if (item != NULL && n > 0) {
+            cJSON_AddItemToArray(arr, cJSON_CreateString(item));
+        }
+        free(item);
+        p = nl ? nl + 1 : NULL;
+    }
+    return arr;
+}
+
+static cJSON *
+json_finding(sqlite3 *db, sqlite3_stmt *s, int depth)
+{
+    cJSON *f = cJSON_CreateObject();
+    cJSON *subject = cJSON_CreateObject();
+    cJSON *evidence = cJSON_CreateArray();
+    cJSON *symptoms = cJSON_CreateArray();
+    long long id = sqlite3_column_int64(s, F_ID);
+    sqlite3_stmt *q;
+
+    cJSON_AddNumberToObject(f, "rank", sqlite3_column_int(s, F_RANK));
+    cJSON_AddStringToObject(f, "rule", col(s, F_RULE));
+    cJSON_AddStringToObject(f, "category", col(s, F_CATEGORY));
+    cJSON_AddStringToObject(f, "severity", col(s, F_SEVERITY));
+    cJSON_AddNumberToObject(
+            f, "confidence",
+            (double)(long)(sqlite3_column_double(s, F_CONFIDENCE) * 100 +
+                           0.5) /
+                    100.0);
+    cJSON_AddStringToObject(f, "title", col(s, F_TITLE));
+    cJSON_AddStringToObject(subject, "namespace", col(s, F_NAMESPACE));
+    cJSON_AddStringToObject(subject, "kind", col(s, F_KIND));
+    cJSON_AddStringToObject(subject, "name", col(s, F_NAME));
+    cJSON_AddItemToObject(f, "subject", subject);
+    cJSON_AddStringToObject(f, "root_cause", col(s, F_CAUSE));
+    cJSON_AddStringToObject(f, "fix", col(s, F_FIX));
+    cJSON_AddItemToObject(f, "next_steps", lines_array(col(s, F_STEPS)));
+    cJSON_AddItemToObject(f, "references", lines_array(col(s, F_REFS)));
+    if (sqlite3_column_type(s, F_FIRST) != SQLITE_NULL) {
+        cJSON_AddStringToObject(f, "first_seen", col(s, F_FIRST));
+        cJSON_AddStringToObject(f, "last_seen", col(s, F_LAST));
+    }
+    cJSON_AddNumberToObject(f, "evidence_total",
+                            sqlite3_column_int(s, F_N_EVIDENCE));
+    if (sqlite3_prepare_v2(db, evidence_sql, -1, &q, NULL) == SQLITE_OK) {
+        sqlite3_bind_int64(q, 1, id);
+        while (sqlite3_step(q) == SQLITE_ROW) {
+            cJSON *e = cJSON_CreateObject();
+
+            cJSON_AddStringToObject(e, "file", col(q, 0));
+            cJSON_AddNumberToObject(e, "line", sqlite3_column_int(q, 1));
+            cJSON_AddStringToObject(e, "source", col(q, 2));
+            cJSON_AddStringToObject(e, "text", col(q, 3));
+            cJSON_AddItemToArray(evidence, e);
+        }
+        sqlite3_finalize(q);
+    }
+    cJSON_AddItemToObject(f, "evidence", evidence);
+    if (depth == 0 &&
+        sqlite3_prepare_v2(db, symptoms_sql, -1, &q, NULL) == SQLITE_OK) {
+        sqlite3_bind_int64(q, 1, id);
+        while (sqlite3_step(q) == SQLITE_ROW) {
+            cJSON_AddItemToArray(symptoms, json_finding(db, q, depth + 1));
+        }
+        sqlite3_finalize(q);
+    }
+    cJSON_AddItemToObject(f, "symptoms", symptoms);
+    return f;
+}
+
+static cJSON *
+json_coverage(sqlite3 *db)
+{
+    cJSON *cov = cJSON_CreateObject();
+    cJSON *seen = cJSON_CreateArray();
+    cJSON *missing = cJSON_CreateArray();
+    cJSON *skipped = cJSON_CreateArray();
+    sqlite3_stmt *s;
+    size_t i;
+
+    if (sqlite3_prepare_v2(db, seen_sql, -1, &s, NULL) == SQLITE_OK) {
+        while (sqlite3_step(s) == SQLITE_ROW) {
+            cJSON *o = cJSON_CreateObject();
+
+            cJSON_AddStringToObject(o, "what", col(s, 0));
+            cJSON_AddNumberToObject(o, "count",
+                                    (double)sqlite3_column_int64(s, 1));
+            cJSON_AddItemToArray(seen, o);
+        }
+        sqlite3_finalize(s);
+    }
+    {
+        static const struct {
+            const char *what;
+            const char *sql;
+        } more[] = {
+            { "Event", "SELECT count(*) FROM events" },
+            { "log file", "SELECT count(*) FROM files WHERE type = 'log'"
+                          " AND previous = 0" },
+            { "previous log file",
+              "SELECT count(*) FROM files WHERE type = 'log'"
+              " AND previous = 1" },
+            { "log record", "SELECT count(*) FROM logs" },
+            { "namespace",
+              "SELECT count(DISTINCT namespace) FROM objects"
+              " WHERE namespace != ''" },
+        };
+
+        for (i = 0; i < sizeof(more) / sizeof(more[0]); i++) {
+            cJSON *o = cJSON_CreateObject();
+
+            cJSON_AddStringToObject(o, "what", more[i].what);
+            cJSON_AddNumberToObject(o, "count",
+                                    (double)count_of(db, more[i].sql));
+            cJSON_AddItemToArray(seen, o);
+        }
+    }
+    for (i = 0; i < sizeof(missing_checks) / sizeof(missing_checks[0]);
+         i++) {
+        if (count_of(db, missing_checks[i].sql) != 0) {
+            cJSON *o = cJSON_CreateObject();
+
+            cJSON_AddStringToObject(o, "what", missing_checks[i].what);
+            cJSON_AddStringToObject(o, "weakens", missing_checks[i].weakens);
+            cJSON_AddItemToArray(missing, o);
+        }
+    }
+    if (sqlite3_prepare_v2(db, skipped_sql, -1, &s, NULL) == SQLITE_OK) {
+        while (sqlite3_step(s) == SQLITE_ROW) {
+            cJSON *o = cJSON_CreateObject();
+
+            cJSON_AddStringToObject(o, "file", col(s, 0));
+            cJSON_AddStringToObject(o, "status", col(s, 1));
+            cJSON_AddStringToObject(o, "reason", col(s, 2));
+            cJSON_AddItemToArray(skipped, o);
+        }
+        sqlite3_finalize(s);
+    }
+    cJSON_AddItemToObject(cov, "seen", seen);
+    cJSON_AddItemToObject(cov, "missing", missing);
+    cJSON_AddItemToObject(cov, "skipped_entries", skipped);
+    return cov;
+}
+
+static enum kt_status
+write_json(sqlite3 *db, FILE *out, const struct report_opts *opts,
+           struct kt_err *err)
+{
+    cJSON *root = cJSON_CreateObject();
+    cJSON *tool = cJSON_CreateObject();
+    cJSON *bundle = cJSON_CreateObject();
+    cJSON *findings = cJSON_CreateArray();
+    cJSON *unexplained = cJSON_CreateArray();
+    sqlite3_stmt *s;
+    char buf[4096];
+    char *text;
+
+    cJSON_AddNumberToObject(root, "schema", 1);
+    cJSON_AddStringToObject(tool, "name", "kftriage");
+    cJSON_AddStringToObject(tool, "version", KT_VERSION);
+    cJSON_AddItemToObject(root, "tool", tool);
+    cJSON_AddStringToObject(bundle, "path",
+                            meta(db, "bundle_path", buf, sizeof(buf)));
+    cJSON_AddStringToObject(bundle, "sha256",
+                            meta(db, "bundle_sha256", buf, sizeof(buf)));
+    cJSON_AddStringToObject(bundle, "layout",
+                            meta(db, "layout", buf, sizeof(buf)));
+    cJSON_AddNumberToObject(bundle, "files",
+                            strtod(meta(db, "bundle_files", buf,
+                                        sizeof(buf)),
+                                   NULL));
+    cJSON_AddNumberToObject(bundle, "bytes",
+                            strtod(meta(db, "bundle_bytes", buf,
+                                        sizeof(buf)),
+                                   NULL));
+    meta(db, "collected_at", buf, sizeof(buf));
+    if (buf[0] != '\0') {
+        cJSON_AddStringToObject(bundle, "collected_at", buf);
+    } else {
+        cJSON_AddNullToObject(bundle, "collected_at");
+    }
+    cJSON_AddStringToObject(bundle, "collected_at_source",
+                            meta(db, "collected_at_source", buf,
+                                 sizeof(buf)));
+    cJSON_AddItemToObject(root, "bundle", bundle);
+    if (sqlite3_prepare_v2(db, roots_sql, -1, &s, NULL) == SQLITE_OK) {
+        if (opts->namespace != NULL) {
+            sqlite3_bind_text(s, 1, opts->namespace, -1, SQLITE_STATIC);
+        }
+        while (sqlite3_step(s) == SQLITE_ROW) {
+            cJSON_AddItemToArray(findings, json_finding(db, s, 0));
+        }
+        sqlite3_finalize(s);
+    }
+    cJSON_AddItemToObject(root, "findings", findings);
+    cJSON_AddItemToObject(root, "coverage", json_coverage(db));
+    if (sqlite3_prepare_v2(db, unexplained_sql, -1, &s, NULL) == SQLITE_OK) {
+        while (sqlite3_step(s) == SQLITE_ROW) {
+            cJSON *u = cJSON_CreateObject();
+
+            cJSON_AddStringToObject(u, "text", col(s, 0));
+            cJSON_AddNumberToObject(u, "count",
+                                    (double)sqlite3_column_int64(s, 1));
+            cJSON_AddStringToObject(u, "file", col(s, 2));
+            cJSON_AddNumberToObject(u, "line", sqlite3_column_int(s, 3));
+            cJSON_AddItemToArray(unexplained, u);
+        }
+        sqlite3_finalize(s);
+    }
+    cJSON_AddItemToObject(root, "unexplained", unexplained);
+    text = cJSON_Print(root);
+    cJSON_Delete(root);
+    if (text == NULL) {
+        return kt_err_set(err, KT_ENOMEM, "out of memory");
+    }
+    fputs(text, out);
+    fputc('\n', out);
+    cJSON_free(text);
+    return KT_OK;
+}
+
+/* ---- text ---------------------------------------------------------- */
+
+/* Print label and text wrapped to WIDTH, continuation lines indented by
+ * indent spaces. text is bundle-derived and is escaped first. */
+static void
+wrap(FILE *out, int indent, const char *label, const char *text)
+{
+    char *safe = kt_safe_text(text, 4000);
+    const char *p = safe;
+    int col_now = fprintf(out, "%*s%s", indent, "", label);
+    bool fresh = true; /* nothing printed on this line after the label */
+
+    while (p != NULL && *p != '\0') {
+        const char *sp = strchr(p, ' ');
+        int n = sp ? (int)(sp - p) : (int)strlen(p);
+
+        if (!fresh && col_now + 1 + n > WIDTH) {
+            fprintf(out, "\n%*s", indent + 2, "");
+            col_now = indent + 2;
+        } else if (!fresh) {
+            fputc(' ', out);
+            col_now++;
+        }
+        fwrite(p, 1, (size_t)n, out);
+        col_now += n;
+        fresh = false;
+        p = sp ? sp + 1 : NULL;
+    }
+    fputc('\n', out);
+    free(safe);
+}
+
+static const char *
+sev_color(const char *sev, bool color)
+{
+    if (!color) {
+        return "";
+    }
+    if (strcmp(sev, "critical") == 0) {
+        return "\033[1;31m";
+    }
+    if (strcmp(sev, "error") == 0) {
+        return "\033[31m";
+    }
+    if (strcmp(sev, "warning") == 0) {
+        return "\033[33m";
+    }
+    return "\033[36m";
+}
+
+static void
+upper(char *dst, size_t len, const char *src)
+{
+    size_t i;
+
+    for (i = 0; i + 1 < len && src[i] != '\0'; i++) {
+        dst[i] = (char)(src[i] >= 'a' && src[i] <= 'z' ? src[i] - 32
+                                                       : src[i]);
+    }
+    dst[i] = '\0';
+}
+
+static void
+text_subject(FILE *out, sqlite3_stmt *s)
+{
+    char *ns = kt_safe_text(col(s, F_NAMESPACE), 200);
+    char *name = kt_safe_text(col(s, F_NAME), 300);
+
+    fprintf(out, "%s %s%s%s", col(s, F_KIND), ns, ns[0] ? "/" : "", name);
+    free(ns);
+    free(name);
+}
+
+static void
+text_evidence(sqlite3 *db, FILE *out, long long id, int indent)
+{
+    sqlite3_stmt *q;
+
+    if (sqlite3_prepare_v2(db, evidence_sql, -1, &q, NULL) != SQLITE_OK) {
+        return;
+    }
+    sqlite3_bind_int64(q, 1, id);
+    while (sqlite3_step(q) == SQLITE_ROW) {
+        char *path = kt_safe_text(col(q, 0), 300);
+        const char *t = col(q, 3);
+        const char *nl = strchr(t, '\n');
+        char *first = kt_strndup(t, nl ? (size_t)(nl - t) : strlen(t));
+        char *line = kt_safe_text(first ? first : "", 200);
+
+        fprintf(out, "%*s%s:%d\n%*s  %s\n", indent, "", path,
+                sqlite3_column_int(q, 1), indent, "", line);
+        free(path);
+        free(first);
+        free(line);
+    }
+    sqlite3_finalize(q);
+}
+
+static void
+text_finding(sqlite3 *db, FILE *out, sqlite3_stmt *s, bool color)
+{
+    long long id = sqlite3_column_int64(s, F_ID);
+    const char *sev = col(s, F_SEVERITY);
+    char sev_up[16];
+    sqlite3_stmt *q;
+    const char *steps = col(s, F_STEPS);
+    int n_sym = 0;
+
+    upper(sev_up, sizeof(sev_up), sev);
+    fprintf(out, "%2d. %s%s%s  %s  ", sqlite3_column_int(s, F_RANK),
+            sev_color(sev, color), sev_up, color ? "\033[0m" : "",
+            col(s, F_CATEGORY));
+    text_subject(out, s);
+    fprintf(out, "\n");
+    wrap(out, 4, "", col(s, F_TITLE));
+    fprintf(out, "    rule %s, confidence %.2f", col(s, F_RULE),
+            sqlite3_column_double(s, F_CONFIDENCE));
+    if (sqlite3_column_type(s, F_LAST) != SQLITE_NULL) {
+        fprintf(out, ", last seen %s", col(s, F_LAST));
+    }
+    fprintf(out, "\n");
+    wrap(out, 4, "Root cause: ", col(s, F_CAUSE));
+    wrap(out, 4, "Fix: ", col(s, F_FIX));
+    fprintf(out, "    Evidence (%d):\n", sqlite3_column_int(s, F_N_EVIDENCE));
+    text_evidence(db, out, id, 6);
+    if (steps[0] != '\0') {
+        char *safe = kt_safe_text(steps, 4000);
+        char *p = safe;
+
+        fprintf(out, "    Next steps:\n");
+        while (p != NULL && *p != '\0') {
+            /* kt_safe_text shows the newlines as \x0a. */
+            char *nl = strstr(p, "\\x0a");
+
+            if (nl != NULL) {
+                *nl = '\0';
+            }
+            fprintf(out, "      %s\n", p);
+            p = nl ? nl + 4 : NULL;
+        }
+        free(safe);
+    }
+    if (sqlite3_prepare_v2(db, symptoms_sql, -1, &q, NULL) == SQLITE_OK) {
+        sqlite3_bind_int64(q, 1, id);
+        while (sqlite3_step(q) == SQLITE_ROW) {
+            char up[16];
+
+            if (n_sym++ == 0) {
+                fprintf(out, "    Symptoms explained by this:\n");
+            }
+            upper(up, sizeof(up), col(q, F_SEVERITY));
+            fprintf(out, "      - %s %s  ", up, col(q, F_CATEGORY));
+            text_subject(out, q);
+            fprintf(out, "\n");
+            wrap(out, 8, "", col(q, F_TITLE));
+            text_evidence(db, out, sqlite3_column_int64(q, F_ID), 8);
+        }
+        sqlite3_finalize(q);
+    }
+    fprintf(out, "\n");
+}
+
+static void
+text_coverage(sqlite3 *db, FILE *out)
+{
+    sqlite3_stmt *s;
+    size_t i;
+    int n = 0;
+
+    fprintf(out, "Coverage: %lld pods, %lld nodes, %lld events, "
+                 "%lld log files (%lld previous), %lld log records\n",
+            count_of(db, "SELECT count(*) FROM objects WHERE kind = 'Pod'"),
+            count_of(db, "SELECT count(*) FROM objects WHERE kind = 'Node'"),
+            count_of(db, "SELECT count(*) FROM events"),
+            count_of(db, "SELECT count(*) FROM files WHERE type = 'log'"),
+            count_of(db, "SELECT count(*) FROM files WHERE type = 'log'"
+                         " AND previous = 1"),
+            count_of(db, "SELECT count(*) FROM logs"));
+    for (i = 0; i < sizeof(missing_checks) / sizeof(missing_checks[0]);
+         i++) {
+        if (count_of(db, missing_checks[i].sql) != 0) {
+            char label[128];
+
+            snprintf(label, sizeof(label), "Not in bundle: %s: ",
+                     missing_checks[i].what);
+            wrap(out, 0, label, missing_checks[i].weakens);
+        }
+    }
+    if (sqlite3_prepare_v2(db, skipped_sql, -1, &s, NULL) != SQLITE_OK) {
+        return;
+    }
+    while (sqlite3_step(s) == SQLITE_ROW) {
+        char *path = kt_safe_text(col(s, 0), 300);
+        char *note = kt_safe_text(col(s, 2), 300);
+
+        if (n++ == 0) {
+            fprintf(out, "Skipped or partly read entries:\n");
+        }
+        fprintf(out, "  %s (%s): %s\n", path, col(s, 1), note);
+        free(path);
+        free(note);
+    }
+    sqlite3_finalize(s);
+}
+
+static enum kt_status
+write_text(sqlite3 *db, FILE *out, const struct report_opts *opts)
+{
+    sqlite3_stmt *s;
+    char path[1024];
+    char layout[64];
+    char when[64];
+    char files[32];
+    char *safe;
+    int n = 0;
+
+    meta(db, "bundle_path", path, sizeof(path));
+    meta(db, "layout", layout, sizeof(layout));
+    meta(db, "collected_at", when, sizeof(when));
+    meta(db, "bundle_files", files, sizeof(files));
+    safe = kt_safe_text(path, 300);
+    fprintf(out, "kftriage %s: %s\n", KT_VERSION, safe);
+    free(safe);
+    fprintf(out, "layout %s, %s files, collected %s\n\n", layout, files,
+            when[0] ? when : "at an unknown time");
+    if (sqlite3_prepare_v2(db, roots_sql, -1, &s, NULL) == SQLITE_OK) {
+        if (opts->namespace != NULL) {
+            sqlite3_bind_text(s, 1, opts->namespace, -1, SQLITE_STATIC);
+        }
+        while (sqlite3_step(s) == SQLITE_ROW) {
+            if (n++ == 0) {
+                fprintf(out, "Root causes, most likely first:\n\n");
+            }
+            text_finding(db, out, s, opts->color);
+        }
+        sqlite3_finalize(s);
+    }
+    if (n == 0) {
+        fprintf(out, "No known failure found.\n\n");
+    }
+    n = 0;
+    if (sqlite3_prepare_v2(db, unexplained_sql, -1, &s, NULL) == SQLITE_OK) {
+        while (sqlite3_step(s) == SQLITE_ROW) {
+            char *file = kt_safe_text(col(s, 2), 300);
+            const char *t = col(s, 0);
+            const char *nl = strchr(t, '\n');
+            char *first = kt_strndup(t, nl ? (size_t)(nl - t) : strlen(t));
+            char *line = kt_safe_text(first ? first : "", 160);
+
+            if (n++ == 0) {
+                fprintf(out, "Errors no pattern explains:\n");
+            }
+            fprintf(out, "  %lldx %s:%d\n    %s\n",
+                    (long long)sqlite3_column_int64(s, 1), file,
+                    sqlite3_column_int(s, 3), line);
+            free(file);
+            free(first);
+            free(line);
+        }
+        sqlite3_finalize(s);
+    }
+    if (n > 0) {
+        fprintf(out, "\n");
+    }
+    text_coverage(db, out);
+    return KT_OK;
+}
+
+enum kt_status
+report_write(sqlite3 *db, FILE *out, const struct report_opts *opts,
+             struct kt_err *err)
+{
+    if (opts->format == REPORT_JSON) {
+        return write_json(db, out, opts, err);
+    }
+    return write_text(db, out, opts);
+}
+
+int
+report_max_severity(sqlite3 *db, const char *namespace)
+{
+    sqlite3_stmt *s;
+    int best = 0;
+
+    if (sqlite3_prepare_v2(db,
+                           "SELECT max(CASE severity WHEN 'critical' THEN 4"
+                           " WHEN 'error' THEN 3 WHEN 'warning' THEN 2"
+                           " ELSE 1 END) FROM findings WHERE parent_id IS"
+                           " NULL AND (?1 IS NULL OR namespace = ?1)",
+                           -1, &s, NULL) != SQLITE_OK) {
+        return 0;
+    }
+    if (namespace != NULL) {
+        sqlite3_bind_text(s, 1, namespace, -1, SQLITE_STATIC);
+    }
+    if (sqlite3_step(s) == SQLITE_ROW) {
+        best = sqlite3_column_int(s, 0);
+    }
+    sqlite3_finalize(s);
+    return best;
+}

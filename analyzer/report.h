@@ -1,0 +1,37 @@
+/* SPDX-License-Identifier: MIT */
+/* Writing the report from a finished index: the text report for a person
+ * at a terminal and the JSON report of the contract (schema 1, described
+ * in README.md). Everything comes from the index, so `kftriage report`
+ * can reprint a report without the bundle. Bundle text is escaped before
+ * it reaches a terminal. */
+#ifndef KT_REPORT_H
+#define KT_REPORT_H
+
+#include "kt.h"
+
+#include <stdbool.h>
+#include <stdio.h>
+
+struct sqlite3;
+
+enum report_format {
+    REPORT_TEXT,
+    REPORT_JSON
+};
+
+struct report_opts {
+    enum report_format format;
+    bool color;            /* ANSI colour in the text report */
+    const char *namespace; /* only findings in this namespace, or NULL */
+};
+
+/* Write the report of the index db to out. */
+enum kt_status report_write(struct sqlite3 *db, FILE *out,
+                            const struct report_opts *opts,
+                            struct kt_err *err);
+
+/* Highest severity rank (4 critical .. 1 info, 0 none) among the root
+ * findings, for --fail-on. */
+int report_max_severity(struct sqlite3 *db, const char *namespace);
+
+#endif

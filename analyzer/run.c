@@ -1,0 +1,383 @@
+/* SPDX-License-Identifier: MIT */
+/* The commands behind run.h. Each is a short sequence of pipeline stages
+ * (ingest, match, correlate, report) with the errors of each turned into
+ * one stderr line and an exit status. */
+#include "run.h"
+
+#include <errno.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/stat.h>
+#include <unistd.h>
+
+#include "correlate.h"
+#include "index.h"
+#include "log.h"
+#include "match.h"
+#include "pattern.h"
+#include "pipeline.h"
+#include "report.h"
+#include "version.h"
+
+#ifndef KT_PATTERN_DIR
+#define KT_PATTERN_DIR "/usr/local/share/kftriage/patterns"
+#endif
+
+static bool
+is_dir(const char *path)
+{
+    struct stat sb;
+
+    return stat(path, &sb) == 0 && S_ISDIR(sb.st_mode);
+}
+
+/* Where the built-in library is: $KFTRIAGE_PATTERNS_DIR, else patterns/
+ * beside or above the binary (a build tree), else the installed one. */
+static const char *
+builtin_dir(char *buf, size_t len)
+{
+    const char *env = getenv("KFTRIAGE_PATTERNS_DIR");
+    char exe[4096];
+    ssize_t n;
+    char *slash;
+
+    if (env != NULL && env[0] != '\0') {
+        return env;
+    }
+    n = readlink("/proc/self/exe", exe, sizeof(exe) - 1);
+    if (n > 0) {
+        exe[n] = '\0';
+        slash = strrchr(exe, '/');
+        if (slash != NULL) {
+            *slash = '\0';
+            snprintf(buf, len, "%s/patterns", exe);
+            if (is_dir(buf)) {
+                return buf;
+            }
+            snprintf(buf, len, "%s/../patterns", exe);
+            if (is_dir(buf)) {
+                return buf;
+            }
+        }
+    }
+    return KT_PATTERN_DIR;
+}
+
+/* Load the built-in library and the user's. Returns an exit status. */
+static int
+load_patterns(const struct cli_opts *o, struct pattern_set *set)
+{
+    char buf[4200];
+    struct kt_err err;
+    const char *dir = builtin_dir(buf, sizeof(buf));
+
+    kt_err_clear(&err);
+    if (pattern_load_dir(set, dir, &err) != KT_OK) {
+        log_error("built-in pattern library: %s", err.msg);
+        return EXIT_INTERNAL;
+    }
+    if (o->patterns != NULL && pattern_load_dir(set, o->patterns, &err) !=
+                                       KT_OK) {
+        log_error("%s", err.msg);
+        return EXIT_USAGE;
+    }
+    log_info("%zu patterns loaded from %s%s%s", set->n, dir,
+             o->patterns ? " and " : "", o->patterns ? o->patterns : "");
+    return EXIT_DONE;
+}
+
+/* NAME.kftriage.db in the current directory, NAME the bundle's file name
+ * without its archive extensions. */
+static void
+default_db(const char *bundle, char *buf, size_t len)
+{
+    static const char *const exts[] = { ".tar.gz", ".tar.xz", ".tar.zst",
+                                        ".tar.bz2", ".tgz", ".tar", ".zip",
+                                        ".gz" };
+    char name[1024];
+    size_t n;
+    size_t i;
+    const char *base;
+
+    snprintf(name, sizeof(name), "%s", bundle);
+    n = strlen(name);
+    while (n > 1 && name[n - 1] == '/') {
+        name[--n] = '\0';
+    }
+    base = strrchr(name, '/');
+    base = base ? base + 1 : name;
+    n = strlen(base);
+    for (i = 0; i < sizeof(exts) / sizeof(exts[0]); i++) {
+        size_t e = strlen(exts[i]);
+
+        if (n > e && strcmp(base + n - e, exts[i]) == 0) {
+            n -= e;
+            break;
+        }
+    }
+    if (n == 0 || strcmp(base, ".") == 0 || strcmp(base, "..") == 0) {
+        base = "bundle";
+        n = 6;
+    }
+    snprintf(buf, len, "%.*s.kftriage.db", (int)n, base);
+}
+
+static int
+exit_of(enum kt_status st)
+{
+    switch (st) {
+    case KT_OK:
+    case KT_DONE:
+        return EXIT_DONE;
+    case KT_EIO:
+    case KT_EFORMAT:
+        return EXIT_UNREADABLE;
+    case KT_EUSAGE:
+    case KT_EPATTERN:
+        return EXIT_USAGE;
+    case KT_ELIMIT:
+        return EXIT_SKIPPED;
+    case KT_ENOMEM:
+    case KT_EDB:
+        return EXIT_INTERNAL;
+    }
+    return EXIT_INTERNAL;
+}
+
+/* Print the report of db to -o FILE or stdout, then apply --fail-on. */
+static int
+print_report(const struct cli_opts *o, struct sqlite3 *db)
+{
+    struct report_opts ro;
+    struct kt_err err;
+    FILE *out = stdout;
+    enum kt_status st;
+
+    kt_err_clear(&err);
+    memset(&ro, 0, sizeof(ro));
+    ro.format = o->format && strcmp(o->format, "json") == 0 ? REPORT_JSON
+                                                            : REPORT_TEXT;
+    ro.namespace = o->namespace;
+    if (o->output != NULL) {
+        out = fopen(o->output, "w");
+        if (out == NULL) {
+            log_error("%s: %s", o->output, strerror(errno));
+            return EXIT_INTERNAL;
+        }
+    }
+    ro.color = out == stdout && isatty(fileno(stdout)) &&
+               getenv("NO_COLOR") == NULL;
+    st = report_write(db, out, &ro, &err);
+    if (out != stdout && fclose(out) != 0) {
+        log_error("%s: %s", o->output, strerror(errno));
+        return EXIT_INTERNAL;
+    }
+    if (st != KT_OK) {
+        log_error("cannot write the report: %s", err.msg);
+        return exit_of(st);
+    }
+    if (o->fail_on != NULL &&
+        report_max_severity(db, o->namespace) >=
+                pattern_severity_rank(o->fail_on)) {
+        return EXIT_FAIL_ON;
+    }
+    return EXIT_DONE;
+}
+
+int
+run_analyze(const struct cli_opts *o, const char *argv0, bool report)
+{
+    struct pattern_set set;
+    struct matcher *m = NULL;
+    struct index *idx = NULL;
+    struct pipeline_stats ps;
+    struct match_stats ms;
+    struct correlate_stats cs;
+    struct kt_err err;
+    char db_path[1100];
+    int rc;
+    enum kt_status st;
+
+    (void)argv0;
+    if (o->n_args != 1) {
+        log_error("%s needs exactly one BUNDLE",
+                  report ? "analyze" : "ingest");
+        return EXIT_USAGE;
+    }
+    kt_err_clear(&err);
+    pattern_set_init(&set);
+    rc = load_patterns(o, &set);
+    if (rc != EXIT_DONE) {
+        goto out;
+    }
+    if (match_new(&set, &m, &err) != KT_OK) {
+        log_error("%s", err.msg);
+        rc = EXIT_USAGE;
+        goto out;
+    }
+    if (o->db != NULL) {
+        snprintf(db_path, sizeof(db_path), "%s", o->db);
+    } else {
+        default_db(o->args[0], db_path, sizeof(db_path));
+    }
+    st = index_create(db_path, &idx, &err);
+    if (st != KT_OK) {
+        log_error("%s", err.msg);
+        rc = EXIT_INTERNAL;
+        goto out;
+    }
+    st = pipeline_ingest(idx, o->args[0], &o->limits, &ps, &err);
+    if (st != KT_OK) {
+        log_error("%s", err.msg);
+        rc = exit_of(st);
+        goto out;
+    }
+    log_info("%s: %llu files, %llu objects, %llu events, %llu log records",
+             o->args[0], ps.files, ps.objects, ps.events, ps.logs);
+    st = match_index(m, index_db(idx), &ms, &err);
+    if (st == KT_OK && ms.limit_hits > 0) {
+        log_warn("pattern %s hit the PCRE2 match limit; %llu matches were "
+                 "abandoned",
+                 ms.limit_pattern, ms.limit_hits);
+    }
+    if (st == KT_OK) {
+        st = correlate_run(index_db(idx), &cs, &err);
+    }
+    if (st == KT_OK) {
+        st = index_set_meta(idx, "tool_version", KT_VERSION, &err);
+    }
+    if (st == KT_OK) {
+        st = index_commit(idx, &err);
+    }
+    if (st != KT_OK) {
+        log_error("%s", err.msg);
+        rc = exit_of(st);
+        goto out;
+    }
+    log_info("index written to %s", db_path);
+    rc = report ? print_report(o, index_db(idx)) : EXIT_DONE;
+    if (ps.skipped > 0) {
+        log_warn("%llu entr%s skipped or cut; exit status %d",
+                 ps.skipped, ps.skipped == 1 ? "y was" : "ies were",
+                 rc == EXIT_DONE ? EXIT_SKIPPED : rc);
+        if (rc == EXIT_DONE) {
+            rc = EXIT_SKIPPED;
+        }
+    }
+
+out:
+    index_close(idx);
+    match_free(m);
+    pattern_set_fini(&set);
+    return rc;
+}
+
+int
+run_report(const struct cli_opts *o)
+{
+    struct index *idx = NULL;
+    struct kt_err err;
+    int rc;
+
+    if (o->n_args != 1) {
+        log_error("report needs exactly one DB");
+        return EXIT_USAGE;
+    }
+    kt_err_clear(&err);
+    if (index_open_ro(o->args[0], &idx, &err) != KT_OK) {
+        log_error("%s", err.msg);
+        return EXIT_UNREADABLE;
+    }
+    rc = print_report(o, index_db(idx));
+    index_close(idx);
+    return rc;
+}
+
+int
+run_query(const struct cli_opts *o)
+{
+    struct kt_err err;
+    enum kt_status st;
+
+    if (o->n_args != 2) {
+        log_error("query needs a DB and one SQL statement");
+        return EXIT_USAGE;
+    }
+    kt_err_clear(&err);
+    st = index_query(o->args[0], o->args[1], stdout, &err);
+    if (st != KT_OK) {
+        log_error("%s", err.msg);
+        return st == KT_EUSAGE ? EXIT_USAGE : EXIT_UNREADABLE;
+    }
+    return EXIT_DONE;
+}
+
+static void
+list_patterns(const struct pattern_set *set, bool json)
+{
+    size_t i;
+
+    for (i = 0; i < set->n; i++) {
+        const struct pattern *p = &set->p[i];
+
+        if (json) {
+            /* Ids, categories and severities are validated to plain
+             * words, so they need no escaping. */
+            printf("%s{\"id\": \"%s\", \"category\": \"%s\", "
+                   "\"severity\": \"%s\", \"strength\": \"%s\"}%s\n",
+                   i == 0 ? "[" : " ", p->id, p->category, p->severity,
+                   p->strong ? "strong" : "supporting",
+                   i + 1 == set->n ? "]" : ",");
+        } else {
+            printf("%-36s %-19s %-8s %s\n", p->id, p->category, p->severity,
+                   p->strong ? "strong" : "supporting");
+        }
+    }
+    if (json && set->n == 0) {
+        printf("[]\n");
+    }
+}
+
+int
+run_patterns(const struct cli_opts *o, const char *argv0)
+{
+    struct pattern_set set;
+    struct matcher *m = NULL;
+    struct kt_err err;
+    size_t n_run = 0;
+    size_t n_failed = 0;
+    int rc;
+
+    (void)argv0;
+    if (o->n_args != 1 || (strcmp(o->args[0], "list") != 0 &&
+                           strcmp(o->args[0], "check") != 0 &&
+                           strcmp(o->args[0], "test") != 0)) {
+        log_error("patterns needs one of list, check, test");
+        return EXIT_USAGE;
+    }
+    kt_err_clear(&err);
+    pattern_set_init(&set);
+    rc = load_patterns(o, &set);
+    if (rc == EXIT_DONE && match_new(&set, &m, &err) != KT_OK) {
+        log_error("%s", err.msg);
+        rc = EXIT_USAGE;
+    }
+    if (rc != EXIT_DONE) {
+        goto out;
+    }
+    if (strcmp(o->args[0], "list") == 0) {
+        list_patterns(&set, o->format && strcmp(o->format, "json") == 0);
+    } else if (strcmp(o->args[0], "check") == 0) {
+        printf("%zu patterns OK\n", set.n);
+    } else {
+        match_selftest(m, stdout, &n_run, &n_failed, &err);
+        printf("%zu passed, %zu failed\n", n_run - n_failed, n_failed);
+        rc = n_failed > 0 ? EXIT_SKIPPED : EXIT_DONE;
+    }
+
+out:
+    match_free(m);
+    pattern_set_fini(&set);
+    return rc;
+}
