@@ -9,7 +9,7 @@
 #include <string.h>
 
 #include "index.h"
-#include "limits.h"
+#include "kt_limits.h"
 #include "match.h"
 #include "pattern.h"
 #include "version.h"

@@ -14,7 +14,7 @@
 
 #include <sqlite3.h>
 
-#include "limits.h"
+#include "kt_limits.h"
 
 #define SEV_RANK_SQL                                                           \
     "CASE severity WHEN 'critical' THEN 4 WHEN 'error' THEN 3"                 \

@@ -10,7 +10,7 @@
 #include <stdlib.h>
 #include <string.h>
 
-#include "limits.h"
+#include "kt_limits.h"
 
 /* Columns of a conditions or events table we can track. The widest known
  * table (old events format) has 8 columns. */

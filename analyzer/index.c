@@ -709,3 +709,24 @@ out:
     index_close(idx);
     return st;
 }
+
+void
+index_newest_time(struct index *idx, char *buf, size_t len)
+{
+    static const char sql[] =
+            "SELECT max(t) FROM (SELECT max(last_seen) AS t FROM events"
+            " UNION ALL SELECT max(last_transition) FROM conditions"
+            " UNION ALL SELECT max(last_finished) FROM containers"
+            " UNION ALL SELECT max(ts) FROM logs)";
+    sqlite3_stmt *s;
+
+    buf[0] = '\0';
+    if (sqlite3_prepare_v2(idx->db, sql, -1, &s, NULL) != SQLITE_OK) {
+        return;
+    }
+    if (sqlite3_step(s) == SQLITE_ROW &&
+        sqlite3_column_type(s, 0) != SQLITE_NULL) {
+        snprintf(buf, len, "%s", (const char *)sqlite3_column_text(s, 0));
+    }
+    sqlite3_finalize(s);
+}

@@ -15,7 +15,7 @@
 #include <archive_entry.h>
 #include <zlib.h>
 
-#include "limits.h"
+#include "kt_limits.h"
 #include "sha256.h"
 
 #define READ_BLOCK (128U << 10)

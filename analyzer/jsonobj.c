@@ -10,7 +10,7 @@
 
 #include <cJSON.h>
 
-#include "limits.h"
+#include "kt_limits.h"
 
 /* Start offsets of the items of the top-level list: elements of a root
  * array, or of the "items" array of a root object. */

@@ -95,10 +95,11 @@ is_ident(char c)
     return is_alpha(c) || is_digit(c) || c == '_';
 }
 
-static char
-ascii_lower(char c)
+/* Is c the letter lower, in either case? lower must be lower case. */
+static bool
+same_letter(char c, char lower)
 {
-    return is_upper(c) ? (char)(c - 'A' + 'a') : c;
+    return c == lower || (is_upper(c) && c - 'A' + 'a' == lower);
 }
 
 /* Is s[pos] the byte c? Safe for any pos. */
@@ -193,7 +194,7 @@ level_from_word(const char *w, size_t n)
             continue;
         }
         for (k = 0; k < n; k++) {
-            if (ascii_lower(w[k]) != cand[k]) {
+            if (!same_letter(w[k], cand[k])) {
                 break;
             }
         }

@@ -12,7 +12,7 @@
 #include <pcre2.h>
 #include <sqlite3.h>
 
-#include "limits.h"
+#include "kt_limits.h"
 
 struct compiled {
     pcre2_code *re;

@@ -5,7 +5,7 @@
 #include <stdlib.h>
 #include <string.h>
 
-#include "limits.h"
+#include "kt_limits.h"
 
 void
 kt_object_init(struct kt_object *o)

@@ -11,7 +11,7 @@
 
 #include <cJSON.h>
 
-#include "limits.h"
+#include "kt_limits.h"
 
 static const char *const categories[] = {
     "gpu-scheduling", "resource-scheduling", "pvc-storage",

@@ -14,7 +14,7 @@
 
 #include "describe.h"
 #include "jsonobj.h"
-#include "limits.h"
+#include "kt_limits.h"
 #include "log.h"
 #include "logline.h"
 
@@ -690,9 +690,20 @@ write_meta(struct index *idx, struct ingest *in, const char *path,
     struct tm tm;
     enum kt_status st;
 
+    const char *source = "unknown";
+
     ingest_sha256(in, hex);
-    if (newest > 0 && gmtime_r(&t, &tm) != NULL) {
+    if (ingest_is_directory(in)) {
+        /* File times of a directory tell when it was copied, not when it
+         * was collected: use the newest time inside the bundle. */
+        index_newest_time(idx, when, sizeof(when));
+        source = "newest timestamp in the bundle";
+    } else if (newest > 0 && gmtime_r(&t, &tm) != NULL) {
         strftime(when, sizeof(when), "%Y-%m-%dT%H:%M:%SZ", &tm);
+        source = "newest archive entry time";
+    }
+    if (when[0] == '\0') {
+        source = "unknown";
     }
     st = index_set_meta(idx, "bundle_path", path, err);
     if (st == KT_OK) {
@@ -705,8 +716,7 @@ write_meta(struct index *idx, struct ingest *in, const char *path,
         st = index_set_meta(idx, "collected_at", when, err);
     }
     if (st == KT_OK) {
-        st = index_set_meta(idx, "collected_at_source",
-                            when[0] ? "newest entry time" : "unknown", err);
+        st = index_set_meta(idx, "collected_at_source", source, err);
     }
     snprintf(num, sizeof(num), "%llu", stats->bytes);
     if (st == KT_OK) {

@@ -15,7 +15,7 @@
 #include <string.h>
 
 #include "describe.h"
-#include "limits.h"
+#include "kt_limits.h"
 #include "model.h"
 
 #define MAX_OBJS   8

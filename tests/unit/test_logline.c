@@ -603,10 +603,8 @@ static void
 every_prefix_is_read_within_bounds(void **state)
 {
     static const char *const lines[] = {
-        "[pod/p/c] 2024-01-15T10:23:45.123456789+02:00 E0115 10:23:45.1 "
-        "1 f.go:1] m",
-        "{\"level\":\"error\",\"ts\":1705314225.123,\"msg\":\"x\\\"y\","
-        "\"o\":{\"a\":[1,2]}}",
+        "[pod/p/c] 2024-01-15T10:23:45.123456789+02:00 E0115 10:23:45.1 1 a:1]",
+        "{\"level\":\"error\",\"ts\":1705314225.1,\"msg\":\"x\\\"\",\"o\":{}}",
         "time=\"2024-01-15T10:23:45Z\" level=error msg=\"a\\\"b\" k=v",
         "2024-01-15 10:23:45,123 - name - ERROR - msg",
         "[2024-01-15 10:23:45 +0000] [1] [ERROR] x",
@@ -647,7 +645,7 @@ every_prefix_is_read_within_bounds(void **state)
 static void
 huge_line_is_parsed_from_its_start(void **state)
 {
-    size_t len = 100 * 1024;
+    size_t len = (size_t)100 * 1024;
     char *buf = malloc(len);
     const char *head = "E0115 10:23:45.123456       1 file.go:123] ";
     struct logline ll;

@@ -6,9 +6,7 @@
  *
  * Reaching a limit is an entry error: the entry is recorded as skipped (or
  * its line cut and flagged), the run goes on and exits with status 1.
- *
- * Include as "limits.h" (quotes): the build uses -iquote, so the system's
- * <limits.h> is unaffected. */
+ * (Named kt_limits.h so that it can never shadow the system <limits.h>.) */
 #ifndef KT_LIMITS_H
 #define KT_LIMITS_H
 
