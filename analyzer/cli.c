@@ -47,7 +47,7 @@ static const struct {
     const char *name;
     enum cli_command cmd;
 } commands[] = {
-    { "analyze", CMD_ANALYZE }, { "ingest", CMD_INGEST },
+    { "analyze", CMD_ANALYZE },   { "ingest", CMD_INGEST },
     { "patterns", CMD_PATTERNS }, { "query", CMD_QUERY },
     { "report", CMD_REPORT },
 };
@@ -79,8 +79,7 @@ cli_parse(int argc, char **argv, struct cli_opts *opts, struct kt_err *err)
     opterr = 0;
     optind = 1;
     while (st == KT_OK &&
-           (c = getopt_long(argc, argv, ":hn:o:qv", long_opts, NULL)) !=
-                   -1) {
+           (c = getopt_long(argc, argv, ":hn:o:qv", long_opts, NULL)) != -1) {
         switch (c) {
         case 'h':
             opts->help = true;

@@ -16,12 +16,15 @@
 
 #include "kt_limits.h"
 
-#define SEV_RANK_SQL                                                           \
-    "CASE severity WHEN 'critical' THEN 4 WHEN 'error' THEN 3"                 \
+#define SEV_RANK_SQL                                           \
+    "CASE severity WHEN 'critical' THEN 4 WHEN 'error' THEN 3" \
     " WHEN 'warning' THEN 2 ELSE 1 END"
-#define SOURCE_ORDER_SQL                                                       \
-    "CASE source WHEN 'container' THEN 0 WHEN 'condition' THEN 1"              \
+#define SOURCE_ORDER_SQL                                          \
+    "CASE source WHEN 'container' THEN 0 WHEN 'condition' THEN 1" \
     " WHEN 'status' THEN 2 WHEN 'event' THEN 3 ELSE 4 END"
+
+/* Evidence order: strong matches before supporting ones, then by source. */
+#define EVIDENCE_KEY_SQL "(1 - strong) * 10 + " SOURCE_ORDER_SQL
 
 /* One finding while it is being ranked. */
 struct finding {
@@ -113,14 +116,14 @@ write_finding(sqlite3 *db, struct finding *f, struct kt_err *err)
             " AND namespace = ?2 AND kind = ?3 AND name = ?4)"
             " FROM matches WHERE strong = 1 AND category = ?1"
             " AND namespace = ?2 AND kind = ?3 AND name = ?4"
-            " ORDER BY " SEV_RANK_SQL " DESC, priority DESC, "
-            SOURCE_ORDER_SQL ", id LIMIT 1";
+            " ORDER BY " SEV_RANK_SQL " DESC, priority DESC, " SOURCE_ORDER_SQL
+            ", id LIMIT 1";
     static const char evidence_sql[] =
             "INSERT INTO evidence(finding_id, file_id, line, source, text)"
             " SELECT ?5, file_id, line, source, text FROM ("
             " SELECT file_id, line, source, text, min(strong_key) AS k,"
-            " min(id) AS first FROM (SELECT *, (1 - strong) * 10 + "
-            SOURCE_ORDER_SQL " AS strong_key FROM matches"
+            " min(id) AS first FROM (SELECT *, " EVIDENCE_KEY_SQL
+            " AS strong_key FROM matches"
             " WHERE category = ?1 AND namespace = ?2 AND kind = ?3"
             " AND name = ?4) GROUP BY text ORDER BY k, first LIMIT ?6)";
     sqlite3_stmt *s;
@@ -365,8 +368,8 @@ correlate_run(sqlite3 *db, struct correlate_stats *cs, struct kt_err *err)
         for (i = 0; i < n; i++) {
             /* Severity dominates; confidence orders within a severity;
              * explaining other findings lifts a root. */
-            f[i].score = f[i].sev * 10.0 + f[i].confidence * 5.0 +
-                         f[i].n_symptoms;
+            f[i].score =
+                    f[i].sev * 10.0 + f[i].confidence * 5.0 + f[i].n_symptoms;
             if (f[i].parent != 0) {
                 cs->symptoms++;
             } else {

@@ -110,34 +110,33 @@ static const char *const stmt_sql[ST_COUNT] = {
                 "'reading') RETURNING id",
     [ST_FILE_FINISH] = "UPDATE files SET type=?, lines=?, size=?, status=?,"
                        " note=? WHERE id=?",
-    [ST_OBJECT] =
-            "INSERT INTO objects(kind, namespace, name, uid, node, phase,"
-            " reason, message, created, owner_kind, owner_name,"
-            " storage_class, volume, claims, taints, tolerations,"
-            " node_selector, images, labels, is_default_class, file_id,"
-            " line) VALUES(?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?)"
-            " ON CONFLICT(kind, namespace, name) DO UPDATE SET"
-            " uid=coalesce(excluded.uid, uid),"
-            " node=coalesce(excluded.node, node),"
-            " phase=coalesce(excluded.phase, phase),"
-            " reason=coalesce(excluded.reason, reason),"
-            " message=coalesce(excluded.message, message),"
-            " created=coalesce(excluded.created, created),"
-            " owner_kind=coalesce(excluded.owner_kind, owner_kind),"
-            " owner_name=coalesce(excluded.owner_name, owner_name),"
-            " storage_class=coalesce(excluded.storage_class,"
-            " storage_class),"
-            " volume=coalesce(excluded.volume, volume),"
-            " claims=coalesce(excluded.claims, claims),"
-            " taints=coalesce(excluded.taints, taints),"
-            " tolerations=coalesce(excluded.tolerations, tolerations),"
-            " node_selector=coalesce(excluded.node_selector,"
-            " node_selector),"
-            " images=coalesce(excluded.images, images),"
-            " labels=coalesce(excluded.labels, labels),"
-            " is_default_class=max(excluded.is_default_class,"
-            " is_default_class)"
-            " RETURNING id",
+    [ST_OBJECT] = "INSERT INTO objects(kind, namespace, name, uid, node, phase,"
+                  " reason, message, created, owner_kind, owner_name,"
+                  " storage_class, volume, claims, taints, tolerations,"
+                  " node_selector, images, labels, is_default_class, file_id,"
+                  " line) VALUES(?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?)"
+                  " ON CONFLICT(kind, namespace, name) DO UPDATE SET"
+                  " uid=coalesce(excluded.uid, uid),"
+                  " node=coalesce(excluded.node, node),"
+                  " phase=coalesce(excluded.phase, phase),"
+                  " reason=coalesce(excluded.reason, reason),"
+                  " message=coalesce(excluded.message, message),"
+                  " created=coalesce(excluded.created, created),"
+                  " owner_kind=coalesce(excluded.owner_kind, owner_kind),"
+                  " owner_name=coalesce(excluded.owner_name, owner_name),"
+                  " storage_class=coalesce(excluded.storage_class,"
+                  " storage_class),"
+                  " volume=coalesce(excluded.volume, volume),"
+                  " claims=coalesce(excluded.claims, claims),"
+                  " taints=coalesce(excluded.taints, taints),"
+                  " tolerations=coalesce(excluded.tolerations, tolerations),"
+                  " node_selector=coalesce(excluded.node_selector,"
+                  " node_selector),"
+                  " images=coalesce(excluded.images, images),"
+                  " labels=coalesce(excluded.labels, labels),"
+                  " is_default_class=max(excluded.is_default_class,"
+                  " is_default_class)"
+                  " RETURNING id",
     [ST_OBJECT_SOURCE] = "INSERT INTO object_sources VALUES(?,?,?)",
     [ST_CONTAINER] =
             "INSERT INTO containers(object_id, name, is_init, image, ready,"
@@ -158,16 +157,15 @@ static const char *const stmt_sql[ST_COUNT] = {
             " last_finished=coalesce(excluded.last_finished,"
             " last_finished),"
             " restarts=max(excluded.restarts, restarts)",
-    [ST_CONDITION] =
-            "INSERT INTO conditions(object_id, type, status, reason,"
-            " message, last_transition, file_id, line)"
-            " VALUES(?,?,?,?,?,?,?,?)"
-            " ON CONFLICT(object_id, type) DO UPDATE SET"
-            " status=coalesce(excluded.status, status),"
-            " reason=coalesce(excluded.reason, reason),"
-            " message=coalesce(excluded.message, message),"
-            " last_transition=coalesce(excluded.last_transition,"
-            " last_transition)",
+    [ST_CONDITION] = "INSERT INTO conditions(object_id, type, status, reason,"
+                     " message, last_transition, file_id, line)"
+                     " VALUES(?,?,?,?,?,?,?,?)"
+                     " ON CONFLICT(object_id, type) DO UPDATE SET"
+                     " status=coalesce(excluded.status, status),"
+                     " reason=coalesce(excluded.reason, reason),"
+                     " message=coalesce(excluded.message, message),"
+                     " last_transition=coalesce(excluded.last_transition,"
+                     " last_transition)",
     [ST_RESOURCE] = "INSERT INTO resources VALUES(?,?,?,?,?,?)"
                     " ON CONFLICT(object_id, name) DO UPDATE SET"
                     " capacity=coalesce(excluded.capacity, capacity),"
@@ -193,8 +191,9 @@ static const char post_load_sql[] =
 static enum kt_status
 db_error(struct index *idx, struct kt_err *err, const char *what)
 {
-    return kt_err_set(err, KT_EDB, "%s: %s: %s", idx->tmp_path ?
-                      idx->tmp_path : idx->path, what, sqlite3_errmsg(idx->db));
+    return kt_err_set(err, KT_EDB, "%s: %s: %s",
+                      idx->tmp_path ? idx->tmp_path : idx->path, what,
+                      sqlite3_errmsg(idx->db));
 }
 
 static enum kt_status
@@ -245,8 +244,7 @@ index_create(const char *path, struct index **out, struct kt_err *err)
                         idx->tmp_path, sqlite3_errmsg(idx->db));
         goto out;
     }
-    if (sqlite3_exec(idx->db, schema_sql, NULL, NULL, &errmsg) !=
-        SQLITE_OK) {
+    if (sqlite3_exec(idx->db, schema_sql, NULL, NULL, &errmsg) != SQLITE_OK) {
         st = kt_err_set(err, KT_EDB, "%s: cannot create schema: %s",
                         idx->tmp_path, errmsg ? errmsg : "unknown");
         sqlite3_free(errmsg);
@@ -310,8 +308,8 @@ index_commit(struct index *idx, struct kt_err *err)
 
     if (sqlite3_exec(idx->db, post_load_sql, NULL, NULL, &errmsg) !=
         SQLITE_OK) {
-        kt_err_set(err, KT_EDB, "%s: cannot build indexes: %s",
-                   idx->tmp_path, errmsg ? errmsg : "unknown");
+        kt_err_set(err, KT_EDB, "%s: cannot build indexes: %s", idx->tmp_path,
+                   errmsg ? errmsg : "unknown");
         sqlite3_free(errmsg);
         return KT_EDB;
     }
@@ -516,12 +514,12 @@ index_add_object(struct index *idx, long long file_id,
                  const struct kt_object *o, struct kt_err *err)
 {
     sqlite3_stmt *s = idx->st[ST_OBJECT];
-    const char *fields[] = { o->uid,        o->node,         o->phase,
-                             o->reason,     o->message,      o->created,
-                             o->owner_kind, o->owner_name,
-                             o->storage_class, o->volume,    o->claims,
-                             o->taints,     o->tolerations,  o->node_selector,
-                             o->images,     o->labels };
+    const char *fields[] = { o->uid,         o->node,          o->phase,
+                             o->reason,      o->message,       o->created,
+                             o->owner_kind,  o->owner_name,    o->storage_class,
+                             o->volume,      o->claims,        o->taints,
+                             o->tolerations, o->node_selector, o->images,
+                             o->labels };
     long long object_id = 0;
     enum kt_status st;
     size_t i;
@@ -550,20 +548,17 @@ index_add_object(struct index *idx, long long file_id,
     st = step(idx, s, NULL, err);
     for (i = 0; st == KT_OK && i < o->n_containers; i++) {
         if (o->containers[i].name != NULL) {
-            st = add_container(idx, object_id, file_id, &o->containers[i],
-                               err);
+            st = add_container(idx, object_id, file_id, &o->containers[i], err);
         }
     }
     for (i = 0; st == KT_OK && i < o->n_conditions; i++) {
         if (o->conditions[i].type != NULL) {
-            st = add_condition(idx, object_id, file_id, &o->conditions[i],
-                               err);
+            st = add_condition(idx, object_id, file_id, &o->conditions[i], err);
         }
     }
     for (i = 0; st == KT_OK && i < o->n_resources; i++) {
         if (o->resources[i].name != NULL) {
-            st = add_resource(idx, object_id, file_id, &o->resources[i],
-                              err);
+            st = add_resource(idx, object_id, file_id, &o->resources[i], err);
         }
     }
     return st;
@@ -677,8 +672,7 @@ index_query(const char *path, const char *sql, FILE *out, struct kt_err *err)
                         sqlite3_errmsg(idx->db));
         goto out;
     }
-    if (s == NULL || (tail != NULL && tail[strspn(tail, " \t\r\n;")] !=
-                                              '\0')) {
+    if (s == NULL || (tail != NULL && tail[strspn(tail, " \t\r\n;")] != '\0')) {
         st = kt_err_set(err, KT_EUSAGE,
                         "query refused: give exactly one statement");
         goto out;

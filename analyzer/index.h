@@ -75,8 +75,7 @@ enum kt_status index_finish_file(struct index *idx, long long file_id,
 /* Add or merge an object: the same (kind, namespace, name) seen in several
  * files is one row, with a source row per sighting. */
 enum kt_status index_add_object(struct index *idx, long long file_id,
-                                const struct kt_object *o,
-                                struct kt_err *err);
+                                const struct kt_object *o, struct kt_err *err);
 
 enum kt_status index_add_event(struct index *idx, long long file_id,
                                const struct kt_event *e, struct kt_err *err);

@@ -22,7 +22,7 @@
 
 struct ingest {
     struct archive *a;
-    FILE *fp; /* archive file; NULL for a directory */
+    FILE *fp;   /* archive file; NULL for a directory */
     char *root; /* directory root as given, for stripping */
     bool is_dir;
     bool broken; /* a fatal archive error was seen */
@@ -100,13 +100,12 @@ open_dir(struct ingest *in, const char *path, struct kt_err *err)
         return kt_err_set(err, KT_ENOMEM, "out of memory");
     }
     archive_read_disk_set_symlink_physical(in->a);
-    archive_read_disk_set_behavior(in->a,
-                                   ARCHIVE_READDISK_NO_XATTR |
-                                           ARCHIVE_READDISK_NO_ACL |
-                                           ARCHIVE_READDISK_NO_FFLAGS);
+    archive_read_disk_set_behavior(in->a, ARCHIVE_READDISK_NO_XATTR |
+                                                  ARCHIVE_READDISK_NO_ACL |
+                                                  ARCHIVE_READDISK_NO_FFLAGS);
     if (archive_read_disk_open(in->a, path) != ARCHIVE_OK) {
-        return kt_err_set(err, KT_EIO, "%s: cannot read directory: %s",
-                          path, archive_error_string(in->a));
+        return kt_err_set(err, KT_EIO, "%s: cannot read directory: %s", path,
+                          archive_error_string(in->a));
     }
     return KT_OK;
 }
@@ -206,8 +205,8 @@ ingest_next(struct ingest *in, struct ingest_entry *e, struct kt_err *err)
         if (rc == ARCHIVE_FATAL) {
             in->broken = true;
             snprintf(in->broken_msg, sizeof(in->broken_msg), "%s",
-                     archive_error_string(in->a) ?
-                     archive_error_string(in->a) : "damaged archive");
+                     archive_error_string(in->a) ? archive_error_string(in->a)
+                                                 : "damaged archive");
             return kt_err_set(err, KT_EFORMAT, "%s", in->broken_msg);
         }
         if (in->is_dir) {
@@ -355,6 +354,5 @@ ingest_close(struct ingest *in)
 void
 ingest_versions(char *buf, size_t len)
 {
-    snprintf(buf, len, "%s zlib %s", archive_version_details(),
-             zlibVersion());
+    snprintf(buf, len, "%s zlib %s", archive_version_details(), zlibVersion());
 }

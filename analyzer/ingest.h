@@ -28,7 +28,7 @@ struct ingest_limits {
 
 /* One entry header. Strings are borrowed until the next ingest_next(). */
 struct ingest_entry {
-    const char *path; /* normalised: no leading '/', no "." or ".." parts */
+    const char *path;  /* normalised: no leading '/', no "." or ".." parts */
     bool path_changed; /* the archive's name had "..", "/" or was cut */
     enum ingest_type type;
     const char *link_target; /* symlinks and hard links, else NULL */

@@ -180,10 +180,9 @@ copy_map(char **field, const cJSON *map)
         if (!cJSON_IsString(kv) || kv->string == NULL) {
             continue;
         }
-        n = snprintf(pair, sizeof(pair), "%s=%s", kv->string,
-                     kv->valuestring);
-        if (n > 0 && kt_list_append(field, pair, strnlen(pair, 511)) ==
-                             KT_ENOMEM) {
+        n = snprintf(pair, sizeof(pair), "%s=%s", kv->string, kv->valuestring);
+        if (n > 0 &&
+            kt_list_append(field, pair, strnlen(pair, 511)) == KT_ENOMEM) {
             return KT_ENOMEM;
         }
     }
@@ -194,8 +193,7 @@ static void
 read_state(const cJSON *state, char **name, char **reason, char **message,
            int *exit_code, bool *has_exit, char **finished)
 {
-    static const char *const states[] = { "waiting", "running",
-                                          "terminated" };
+    static const char *const states[] = { "waiting", "running", "terminated" };
     size_t i;
 
     for (i = 0; i < 3; i++) {
@@ -264,7 +262,7 @@ read_conditions(struct kt_object *o, const cJSON *list, const char *buf,
     const cJSON *cd;
     size_t status_off = from;
     const char *p = kt_memmem(buf + from, to > from ? to - from : 0,
-                           "\"conditions\"", 12);
+                              "\"conditions\"", 12);
 
     if (p != NULL) {
         status_off = (size_t)(p - buf);
@@ -319,9 +317,9 @@ read_pod_resources(struct kt_object *o, const cJSON *containers, long line)
             }
             copy(&r->name, kv->string);
             copy(&r->capacity, kv->valuestring);
-            copy(&r->allocatable,
-                 str_at(req, kv->string) ? str_at(req, kv->string)
-                                         : kv->valuestring);
+            copy(&r->allocatable, str_at(req, kv->string)
+                                          ? str_at(req, kv->string)
+                                          : kv->valuestring);
             r->line = line;
         }
     }
@@ -342,8 +340,8 @@ read_taints(char **field, const cJSON *list, bool tolerations)
         int n;
 
         if (tolerations && op != NULL && strcmp(op, "Exists") == 0) {
-            n = snprintf(text, sizeof(text), "%s:Exists:%s",
-                         key ? key : "*", effect ? effect : "");
+            n = snprintf(text, sizeof(text), "%s:Exists:%s", key ? key : "*",
+                         effect ? effect : "");
         } else {
             n = snprintf(text, sizeof(text), "%s=%s:%s", key ? key : "",
                          value ? value : "", effect ? effect : "");
@@ -387,8 +385,8 @@ read_object(struct kt_object *o, const cJSON *item, const char *kind,
     const cJSON *md = cJSON_GetObjectItemCaseSensitive(item, "metadata");
     const cJSON *spec = cJSON_GetObjectItemCaseSensitive(item, "spec");
     const cJSON *status = cJSON_GetObjectItemCaseSensitive(item, "status");
-    const cJSON *owners = cJSON_GetObjectItemCaseSensitive(md,
-                                                           "ownerReferences");
+    const cJSON *owners =
+            cJSON_GetObjectItemCaseSensitive(md, "ownerReferences");
     const cJSON *annotations =
             cJSON_GetObjectItemCaseSensitive(md, "annotations");
     const cJSON *ref;
@@ -404,8 +402,7 @@ read_object(struct kt_object *o, const cJSON *item, const char *kind,
     cJSON_ArrayForEach(ref, owners)
     {
         if (o->owner_kind == NULL ||
-            cJSON_IsTrue(cJSON_GetObjectItemCaseSensitive(ref,
-                                                          "controller"))) {
+            cJSON_IsTrue(cJSON_GetObjectItemCaseSensitive(ref, "controller"))) {
             copy(&o->owner_kind, str_at(ref, "kind"));
             copy(&o->owner_name, str_at(ref, "name"));
         }
@@ -422,10 +419,9 @@ read_object(struct kt_object *o, const cJSON *item, const char *kind,
         cJSON_ArrayForEach(vol,
                            cJSON_GetObjectItemCaseSensitive(spec, "volumes"))
         {
-            const char *claim = str_at(
-                    cJSON_GetObjectItemCaseSensitive(vol,
-                                                     "persistentVolumeClaim"),
-                    "claimName");
+            const char *claim = str_at(cJSON_GetObjectItemCaseSensitive(
+                                               vol, "persistentVolumeClaim"),
+                                       "claimName");
 
             if (claim != NULL) {
                 kt_list_append(&o->claims, claim, strnlen(claim, 512));
@@ -436,22 +432,19 @@ read_object(struct kt_object *o, const cJSON *item, const char *kind,
                     true);
         copy_map(&o->node_selector,
                  cJSON_GetObjectItemCaseSensitive(spec, "nodeSelector"));
-        read_pod_resources(o,
-                           cJSON_GetObjectItemCaseSensitive(spec,
-                                                            "containers"),
-                           line);
+        read_pod_resources(
+                o, cJSON_GetObjectItemCaseSensitive(spec, "containers"), line);
         read_containers(o,
                         cJSON_GetObjectItemCaseSensitive(
                                 status, "initContainerStatuses"),
                         true, buf, from, to, line);
-        read_containers(o,
-                        cJSON_GetObjectItemCaseSensitive(status,
-                                                         "containerStatuses"),
-                        false, buf, from, to, line);
+        read_containers(
+                o,
+                cJSON_GetObjectItemCaseSensitive(status, "containerStatuses"),
+                false, buf, from, to, line);
     } else if (strcmp(kind, "Node") == 0) {
-        read_taints(&o->taints, cJSON_GetObjectItemCaseSensitive(spec,
-                                                                 "taints"),
-                    false);
+        read_taints(&o->taints,
+                    cJSON_GetObjectItemCaseSensitive(spec, "taints"), false);
         read_node_resources(o, status, line);
         v = cJSON_GetObjectItemCaseSensitive(spec, "unschedulable");
         if (cJSON_IsTrue(v)) {
@@ -473,12 +466,11 @@ read_object(struct kt_object *o, const cJSON *item, const char *kind,
 }
 
 static void
-read_event(struct kt_event *e, const cJSON *item, const char *buf,
-           size_t from, size_t to, long line)
+read_event(struct kt_event *e, const cJSON *item, const char *buf, size_t from,
+           size_t to, long line)
 {
     const cJSON *md = cJSON_GetObjectItemCaseSensitive(item, "metadata");
-    const cJSON *inv = cJSON_GetObjectItemCaseSensitive(item,
-                                                        "involvedObject");
+    const cJSON *inv = cJSON_GetObjectItemCaseSensitive(item, "involvedObject");
     const cJSON *src = cJSON_GetObjectItemCaseSensitive(item, "source");
     const cJSON *series = cJSON_GetObjectItemCaseSensitive(item, "series");
     const cJSON *count = cJSON_GetObjectItemCaseSensitive(item, "count");
@@ -537,8 +529,8 @@ item_kind(const cJSON *item, const char *list_kind, const char *hint,
     }
     if (list_kind != NULL) {
         n = strlen(list_kind);
-        if (n > 4 && n < scratch_len && strcmp(list_kind + n - 4, "List") ==
-                                                0) {
+        if (n > 4 && n < scratch_len &&
+            strcmp(list_kind + n - 4, "List") == 0) {
             memcpy(scratch, list_kind, n - 4);
             scratch[n - 4] = '\0';
             if (strcmp(scratch, "") != 0) {
@@ -575,8 +567,7 @@ deliver(const cJSON *item, const char *kind, const char *buf, size_t from,
 
 enum kt_status
 jsonobj_extract(const char *buf, size_t len, const char *kind_hint,
-                const struct kt_sink *sink, size_t *n_items,
-                struct kt_err *err)
+                const struct kt_sink *sink, size_t *n_items, struct kt_err *err)
 {
     struct item_offsets io = { NULL, 0 };
     struct line_counter lc = { buf, 0, 1 };
@@ -597,8 +588,7 @@ jsonobj_extract(const char *buf, size_t len, const char *kind_hint,
         if (at != NULL && at >= buf && at <= buf + len) {
             line = line_at(&lc, (size_t)(at - buf));
         }
-        return kt_err_set(err, KT_EFORMAT, "invalid JSON near line %ld",
-                          line);
+        return kt_err_set(err, KT_EFORMAT, "invalid JSON near line %ld", line);
     }
     if (cJSON_IsArray(root)) {
         items = root;
@@ -607,11 +597,11 @@ jsonobj_extract(const char *buf, size_t len, const char *kind_hint,
         list_kind = str_at(root, "kind");
     }
     if (!cJSON_IsArray(items)) {
-        const char *kind = item_kind(root, NULL, kind_hint, scratch,
-                                     sizeof(scratch));
+        const char *kind =
+                item_kind(root, NULL, kind_hint, scratch, sizeof(scratch));
 
-        if (kind != NULL && cJSON_GetObjectItemCaseSensitive(root,
-                                                             "metadata")) {
+        if (kind != NULL &&
+            cJSON_GetObjectItemCaseSensitive(root, "metadata")) {
             st = deliver(root, kind, buf, 0, len, 1, sink);
             *n_items = 1;
         }
@@ -620,8 +610,8 @@ jsonobj_extract(const char *buf, size_t len, const char *kind_hint,
     scan_items(buf, len, &io);
     cJSON_ArrayForEach(item, items)
     {
-        const char *kind = item_kind(item, list_kind, kind_hint, scratch,
-                                     sizeof(scratch));
+        const char *kind =
+                item_kind(item, list_kind, kind_hint, scratch, sizeof(scratch));
         size_t from = i < io.n ? io.off[i] : 0;
         size_t to = i + 1 < io.n ? io.off[i + 1] : len;
         long line = i < io.n ? line_at(&lc, from) : 0;

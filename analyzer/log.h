@@ -19,23 +19,23 @@ void log_warn_(const char *fmt, ...) __attribute__((format(printf, 1, 2)));
 void log_info_(const char *fmt, ...) __attribute__((format(printf, 1, 2)));
 void log_debug_(const char *fmt, ...) __attribute__((format(printf, 1, 2)));
 
-#define log_warn(...)                                                          \
-    do {                                                                       \
-        if (log_verbosity >= LOG_NORMAL) {                                     \
-            log_warn_(__VA_ARGS__);                                            \
-        }                                                                      \
+#define log_warn(...)                      \
+    do {                                   \
+        if (log_verbosity >= LOG_NORMAL) { \
+            log_warn_(__VA_ARGS__);        \
+        }                                  \
     } while (0)
-#define log_info(...)                                                          \
-    do {                                                                       \
-        if (log_verbosity >= LOG_INFO) {                                       \
-            log_info_(__VA_ARGS__);                                            \
-        }                                                                      \
+#define log_info(...)                    \
+    do {                                 \
+        if (log_verbosity >= LOG_INFO) { \
+            log_info_(__VA_ARGS__);      \
+        }                                \
     } while (0)
-#define log_debug(...)                                                         \
-    do {                                                                       \
-        if (log_verbosity >= LOG_DEBUG) {                                      \
-            log_debug_(__VA_ARGS__);                                           \
-        }                                                                      \
+#define log_debug(...)                    \
+    do {                                  \
+        if (log_verbosity >= LOG_DEBUG) { \
+            log_debug_(__VA_ARGS__);      \
+        }                                 \
     } while (0)
 
 #endif

@@ -38,6 +38,7 @@ struct record {
     const char *name;
     const char *container;
     const char *node;
+    const char *image;  /* containers */
     const char *reason; /* events and conditions */
     const char *path;   /* log file path */
     long long file_id;
@@ -134,8 +135,8 @@ match_free(struct matcher *m)
 /* One bounded match. Returns 1 on a match, 0 on none, -1 when a limit
  * stopped it (counted, and the first such pattern remembered). */
 static int
-try_match(struct matcher *m, const pcre2_code *re, const char *text,
-          size_t len, const char *id)
+try_match(struct matcher *m, const pcre2_code *re, const char *text, size_t len,
+          const char *id)
 {
     int rc;
 
@@ -152,8 +153,8 @@ try_match(struct matcher *m, const pcre2_code *re, const char *text,
     if (m->stats != NULL) {
         m->stats->limit_hits++;
         if (m->stats->limit_pattern[0] == '\0') {
-            snprintf(m->stats->limit_pattern,
-                     sizeof(m->stats->limit_pattern), "%s", id);
+            snprintf(m->stats->limit_pattern, sizeof(m->stats->limit_pattern),
+                     "%s", id);
         }
     }
     return -1;
@@ -175,6 +176,18 @@ put_placeholder(struct matcher *m, size_t pi, const struct record *r,
     }
     memcpy(key, name, len);
     key[len] = '\0';
+    /* A named group of the regex wins over a built-in name. */
+    group = pcre2_substring_number_from_name(m->c[pi].re, (PCRE2_SPTR)key);
+    if (group > 0) {
+        PCRE2_SIZE *ov = pcre2_get_ovector_pointer(m->md);
+        PCRE2_SIZE s = ov[2 * group];
+        PCRE2_SIZE e = ov[2 * group + 1];
+
+        if (s != PCRE2_UNSET && e >= s && e <= r->text_len) {
+            kt_buf_append(out, r->text + s, e - s);
+            return;
+        }
+    }
     if (strcmp(key, "namespace") == 0) {
         v = r->namespace;
     } else if (strcmp(key, "kind") == 0) {
@@ -183,6 +196,8 @@ put_placeholder(struct matcher *m, size_t pi, const struct record *r,
         v = r->name;
     } else if (strcmp(key, "container") == 0) {
         v = r->container;
+    } else if (strcmp(key, "image") == 0) {
+        v = r->image;
     } else if (strcmp(key, "node") == 0) {
         v = r->node;
     } else if (strcmp(key, "file") == 0) {
@@ -195,25 +210,12 @@ put_placeholder(struct matcher *m, size_t pi, const struct record *r,
         kt_buf_append(out, v, strlen(v));
         return;
     }
-    group = pcre2_substring_number_from_name(m->c[pi].re,
-                                             (PCRE2_SPTR)key);
-    if (group > 0) {
-        PCRE2_SIZE *ov = pcre2_get_ovector_pointer(m->md);
-        PCRE2_SIZE s = ov[2 * group];
-        PCRE2_SIZE e = ov[2 * group + 1];
-
-        if (s != PCRE2_UNSET && e >= s && e <= r->text_len) {
-            kt_buf_append(out, r->text + s, e - s);
-            return;
-        }
-    }
     kt_buf_printf(out, "<%s>", key);
 }
 
 /* Fill the placeholders of tmpl into a fresh string (caller frees). */
 static char *
-expand(struct matcher *m, size_t pi, const struct record *r,
-       const char *tmpl)
+expand(struct matcher *m, size_t pi, const struct record *r, const char *tmpl)
 {
     struct kt_buf out;
     const char *p = tmpl;
@@ -291,10 +293,10 @@ record_hit(struct matcher *m, size_t pi, const struct record *r,
     sqlite3_bind_int64(s, 12, r->file_id);
     sqlite3_bind_int64(s, 13, r->line);
     bind_opt(s, 14, r->ts);
-    sqlite3_bind_text(s, 15, r->text,
-                      (int)(r->text_len > KT_MAX_FIELD ? KT_MAX_FIELD
-                                                        : r->text_len),
-                      SQLITE_TRANSIENT);
+    sqlite3_bind_text(
+            s, 15, r->text,
+            (int)(r->text_len > KT_MAX_FIELD ? KT_MAX_FIELD : r->text_len),
+            SQLITE_TRANSIENT);
     bind_opt(s, 16, title);
     bind_opt(s, 17, cause);
     bind_opt(s, 18, fix);
@@ -332,15 +334,13 @@ match_record(struct matcher *m, const struct record *r, struct kt_err *err)
             continue;
         }
         if (c->reason_re != NULL &&
-            (r->reason == NULL ||
-             try_match(m, c->reason_re, r->reason, strlen(r->reason),
-                       p->id) != 1)) {
+            (r->reason == NULL || try_match(m, c->reason_re, r->reason,
+                                            strlen(r->reason), p->id) != 1)) {
             continue;
         }
         if (c->file_re != NULL &&
             (r->path == NULL ||
-             try_match(m, c->file_re, r->path, strlen(r->path), p->id) !=
-                     1)) {
+             try_match(m, c->file_re, r->path, strlen(r->path), p->id) != 1)) {
             continue;
         }
         if (try_match(m, c->re, r->text, r->text_len, p->id) != 1) {
@@ -361,7 +361,8 @@ col_text(sqlite3_stmt *s, int col)
 }
 
 /* Each source: the query that reads its records. Columns: id, namespace,
- * kind, name, container, node, reason, path, file_id, line, ts, text. */
+ * kind, name, container, node, reason, path, file_id, line, ts, text,
+ * image. */
 static const struct {
     enum pattern_source source;
     const char *sql;
@@ -369,22 +370,22 @@ static const struct {
     { PSRC_EVENT,
       "SELECT e.id, e.namespace, e.kind, e.name, NULL, NULL, e.reason,"
       " NULL, e.file_id, e.line, coalesce(e.last_seen, e.first_seen),"
-      " e.message FROM events e WHERE e.message IS NOT NULL" },
+      " e.message, NULL FROM events e WHERE e.message IS NOT NULL" },
     { PSRC_CONDITION,
       "SELECT c.id, o.namespace, o.kind, o.name, NULL, o.node, c.reason,"
-      " NULL, c.file_id, c.line, c.last_transition, c.message"
+      " NULL, c.file_id, c.line, c.last_transition, c.message, NULL"
       " FROM conditions c JOIN objects o ON o.id = c.object_id"
       " WHERE c.message IS NOT NULL AND c.message != ''" },
     { PSRC_STATUS,
       "SELECT o.id, o.namespace, o.kind, o.name, NULL, o.node, o.reason,"
       " NULL, o.file_id, o.line, NULL,"
-      " coalesce(o.reason, '') || ': ' || coalesce(o.message, '')"
+      " coalesce(o.reason, '') || ': ' || coalesce(o.message, ''), o.images"
       " FROM objects o WHERE o.reason IS NOT NULL OR o.message IS NOT NULL" },
     { PSRC_CONTAINER,
       "SELECT c.id, o.namespace, o.kind, o.name, c.name, o.node, c.reason,"
       " NULL, c.file_id, c.line, NULL, c.state || coalesce(' ' || c.reason,"
       " '') || coalesce(' (exit code ' || c.exit_code || ')', '') ||"
-      " coalesce(': ' || c.message, '')"
+      " coalesce(': ' || c.message, ''), c.image"
       " FROM containers c JOIN objects o ON o.id = c.object_id"
       " WHERE c.state IS NOT NULL AND c.state != 'running'"
       " UNION ALL "
@@ -392,15 +393,14 @@ static const struct {
       " c.last_reason, NULL, c.file_id, c.line, c.last_finished,"
       " 'last ' || c.last_state || coalesce(' ' || c.last_reason, '') ||"
       " coalesce(' (exit code ' || c.last_exit_code || ')', '') ||"
-      " coalesce(': ' || c.last_message, '')"
+      " coalesce(': ' || c.last_message, ''), c.image"
       " FROM containers c JOIN objects o ON o.id = c.object_id"
       " WHERE c.last_state IS NOT NULL" },
-    { PSRC_LOG,
-      "SELECT l.id, coalesce(f.namespace, ''),"
-      " CASE WHEN f.pod IS NOT NULL THEN 'Pod' ELSE 'File' END,"
-      " coalesce(f.pod, f.path), f.container, NULL, NULL, f.path,"
-      " l.file_id, l.line, l.ts, l.text"
-      " FROM logs l JOIN files f ON f.id = l.file_id" },
+    { PSRC_LOG, "SELECT l.id, coalesce(f.namespace, ''),"
+                " CASE WHEN f.pod IS NOT NULL THEN 'Pod' ELSE 'File' END,"
+                " coalesce(f.pod, f.path), f.container, NULL, NULL, f.path,"
+                " l.file_id, l.line, l.ts, l.text, NULL"
+                " FROM logs l JOIN files f ON f.id = l.file_id" },
 };
 
 enum kt_status
@@ -417,8 +417,7 @@ match_index(struct matcher *m, sqlite3 *db, struct match_stats *stats,
 
     memset(stats, 0, sizeof(*stats));
     m->stats = stats;
-    if (sqlite3_prepare_v2(db, insert_sql, -1, &m->insert, NULL) !=
-        SQLITE_OK) {
+    if (sqlite3_prepare_v2(db, insert_sql, -1, &m->insert, NULL) != SQLITE_OK) {
         return kt_err_set(err, KT_EDB, "cannot prepare: %s",
                           sqlite3_errmsg(db));
     }
@@ -442,6 +441,7 @@ match_index(struct matcher *m, sqlite3 *db, struct match_stats *stats,
             r.name = col_text(s, 3);
             r.container = col_text(s, 4);
             r.node = col_text(s, 5);
+            r.image = col_text(s, 12);
             r.reason = col_text(s, 6);
             r.path = col_text(s, 7);
             r.file_id = sqlite3_column_int64(s, 8);
@@ -497,8 +497,7 @@ match_selftest(struct matcher *m, FILE *out, size_t *n_run, size_t *n_failed,
             (*n_run)++;
             if (try_match(m, m->c[i].re, ex, strlen(ex), p->id) != 0) {
                 (*n_failed)++;
-                fprintf(out,
-                        "FAIL %s (%s): matches no_match example %zu\n",
+                fprintf(out, "FAIL %s (%s): matches no_match example %zu\n",
                         p->id, p->file, j + 1);
             }
         }

@@ -65,17 +65,17 @@ struct kt_object {
     char *phase;  /* pods, PVCs, namespaces: status.phase */
     char *reason; /* pods: status.reason ("Evicted") */
     char *message;
-    char *created;       /* RFC 3339 or NULL */
-    char *owner_kind;    /* first controller owner reference */
+    char *created;    /* RFC 3339 or NULL */
+    char *owner_kind; /* first controller owner reference */
     char *owner_name;
-    char *storage_class; /* PVCs: spec.storageClassName */
-    char *volume;        /* PVCs: spec.volumeName */
-    char *claims;        /* pods: PVC names, comma separated */
-    char *taints;        /* nodes: "key=value:Effect", comma separated */
-    char *tolerations;   /* pods: same shape, comma separated */
-    char *node_selector; /* pods: "k=v", comma separated */
-    char *images;        /* pods: container images, comma separated */
-    char *labels;        /* "k=v", comma separated */
+    char *storage_class;   /* PVCs: spec.storageClassName */
+    char *volume;          /* PVCs: spec.volumeName */
+    char *claims;          /* pods: PVC names, comma separated */
+    char *taints;          /* nodes: "key=value:Effect", comma separated */
+    char *tolerations;     /* pods: same shape, comma separated */
+    char *node_selector;   /* pods: "k=v", comma separated */
+    char *images;          /* pods: container images, comma separated */
+    char *labels;          /* "k=v", comma separated */
     bool is_default_class; /* StorageClasses: the default annotation */
     long line;             /* line where the object starts, 0 if unknown */
 

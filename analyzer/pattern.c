@@ -14,9 +14,21 @@
 #include "kt_limits.h"
 
 static const char *const categories[] = {
-    "gpu-scheduling", "resource-scheduling", "pvc-storage",
-    "pipeline-execution", "version-drift", "metadata-db", "auth", "rbac",
-    "istio", "dns", "webhook", "serving", "oom", "image-pull", "crashloop",
+    "gpu-scheduling",
+    "resource-scheduling",
+    "pvc-storage",
+    "pipeline-execution",
+    "version-drift",
+    "metadata-db",
+    "auth",
+    "rbac",
+    "istio",
+    "dns",
+    "webhook",
+    "serving",
+    "oom",
+    "image-pull",
+    "crashloop",
     "node-health",
 };
 
@@ -24,8 +36,8 @@ static const struct {
     const char *name;
     enum pattern_source bit;
 } source_names[] = {
-    { "event", PSRC_EVENT },         { "condition", PSRC_CONDITION },
-    { "status", PSRC_STATUS },       { "container", PSRC_CONTAINER },
+    { "event", PSRC_EVENT },   { "condition", PSRC_CONDITION },
+    { "status", PSRC_STATUS }, { "container", PSRC_CONTAINER },
     { "log", PSRC_LOG },
 };
 
@@ -138,18 +150,19 @@ get_string(const cJSON *o, const char *key, bool required, char **out,
         return KT_OK;
     }
     if (!cJSON_IsString(v) || v->valuestring[0] == '\0') {
-        return kt_err_set(err, KT_EPATTERN, "%s: pattern %s: '%s' %s", file,
-                          id, key,
-                          v == NULL ? "is missing" : "must be a non-empty "
-                                                     "string");
+        return kt_err_set(err, KT_EPATTERN, "%s: pattern %s: '%s' %s", file, id,
+                          key,
+                          v == NULL ? "is missing"
+                                    : "must be a non-empty "
+                                      "string");
     }
     *out = kt_strdup0(v->valuestring);
     return *out ? KT_OK : kt_err_set(err, KT_ENOMEM, "out of memory");
 }
 
 static enum kt_status
-get_list(const cJSON *o, const char *key, bool required, char ***out,
-         size_t *n, const char *file, const char *id, struct kt_err *err)
+get_list(const cJSON *o, const char *key, bool required, char ***out, size_t *n,
+         const char *file, const char *id, struct kt_err *err)
 {
     const cJSON *arr = cJSON_GetObjectItemCaseSensitive(o, key);
     const cJSON *v;
@@ -240,11 +253,10 @@ parse_pattern(const cJSON *o, const char *file, struct pattern *p,
     }
     v = cJSON_GetObjectItemCaseSensitive(o, "priority");
     if (st == KT_OK && v != NULL) {
-        if (!cJSON_IsNumber(v) || v->valuedouble < 0 ||
-            v->valuedouble > 100) {
+        if (!cJSON_IsNumber(v) || v->valuedouble < 0 || v->valuedouble > 100) {
             st = kt_err_set(err, KT_EPATTERN,
-                            "%s: pattern %s: priority must be 0 to 100",
-                            file, id);
+                            "%s: pattern %s: priority must be 0 to 100", file,
+                            id);
         } else {
             p->priority = v->valueint;
         }
@@ -263,10 +275,8 @@ parse_pattern(const cJSON *o, const char *file, struct pattern *p,
         {
             unsigned bit = 0;
 
-            for (i = 0; cJSON_IsString(s) && i < sizeof(source_names) /
-                                                         sizeof(
-                                                                 source_names
-                                                                         [0]);
+            for (i = 0; cJSON_IsString(s) &&
+                        i < sizeof(source_names) / sizeof(source_names[0]);
                  i++) {
                 if (strcmp(s->valuestring, source_names[i].name) == 0) {
                     bit = source_names[i].bit;
@@ -295,19 +305,18 @@ parse_pattern(const cJSON *o, const char *file, struct pattern *p,
         st = get_string(o, "title", true, &p->title, file, id, err);
     }
     if (st == KT_OK) {
-        st = get_string(o, "root_cause", true, &p->root_cause, file, id,
-                        err);
+        st = get_string(o, "root_cause", true, &p->root_cause, file, id, err);
     }
     if (st == KT_OK) {
         st = get_string(o, "fix", true, &p->fix, file, id, err);
     }
     if (st == KT_OK) {
-        st = get_list(o, "next_steps", true, &p->next_steps,
-                      &p->n_next_steps, file, id, err);
+        st = get_list(o, "next_steps", true, &p->next_steps, &p->n_next_steps,
+                      file, id, err);
     }
     if (st == KT_OK) {
-        st = get_list(o, "references", false, &p->references,
-                      &p->n_references, file, id, err);
+        st = get_list(o, "references", false, &p->references, &p->n_references,
+                      file, id, err);
     }
     ex = cJSON_GetObjectItemCaseSensitive(o, "examples");
     if (st == KT_OK && !cJSON_IsObject(ex)) {
@@ -317,12 +326,12 @@ parse_pattern(const cJSON *o, const char *file, struct pattern *p,
                         file, id);
     }
     if (st == KT_OK) {
-        st = get_list(ex, "match", true, &p->ex_match, &p->n_ex_match, file,
-                      id, err);
+        st = get_list(ex, "match", true, &p->ex_match, &p->n_ex_match, file, id,
+                      err);
     }
     if (st == KT_OK) {
-        st = get_list(ex, "no_match", true, &p->ex_no_match,
-                      &p->n_ex_no_match, file, id, err);
+        st = get_list(ex, "no_match", true, &p->ex_no_match, &p->n_ex_no_match,
+                      file, id, err);
     }
     if (st != KT_OK) {
         pattern_fini(p);
@@ -373,8 +382,8 @@ read_whole(const char *path, struct kt_buf *b, struct kt_err *err)
     }
     while ((n = fread(chunk, 1, sizeof(chunk), fp)) > 0) {
         if (kt_buf_append(b, chunk, n) != KT_OK) {
-            st = kt_err_set(err, KT_EPATTERN, "%s: larger than %u bytes",
-                            path, KT_MAX_PATTERN_FILE);
+            st = kt_err_set(err, KT_EPATTERN, "%s: larger than %u bytes", path,
+                            KT_MAX_PATTERN_FILE);
             break;
         }
     }
@@ -386,8 +395,7 @@ read_whole(const char *path, struct kt_buf *b, struct kt_err *err)
 }
 
 enum kt_status
-pattern_load_file(struct pattern_set *set, const char *path,
-                  struct kt_err *err)
+pattern_load_file(struct pattern_set *set, const char *path, struct kt_err *err)
 {
     struct kt_buf b;
     cJSON *root = NULL;
@@ -408,13 +416,11 @@ pattern_load_file(struct pattern_set *set, const char *path,
         long line = 1;
         const char *q;
 
-        for (q = b.data; at != NULL && q != NULL && q < at &&
-                         q < b.data + b.len;
-             q++) {
+        for (q = b.data;
+             at != NULL && q != NULL && q < at && q < b.data + b.len; q++) {
             line += *q == '\n';
         }
-        st = kt_err_set(err, KT_EPATTERN, "%s:%ld: invalid JSON", path,
-                        line);
+        st = kt_err_set(err, KT_EPATTERN, "%s:%ld: invalid JSON", path, line);
         goto out;
     }
     schema = cJSON_GetObjectItemCaseSensitive(root, "schema");
@@ -461,8 +467,7 @@ cmp_names(const void *a, const void *b)
 }
 
 enum kt_status
-pattern_load_dir(struct pattern_set *set, const char *dir,
-                 struct kt_err *err)
+pattern_load_dir(struct pattern_set *set, const char *dir, struct kt_err *err)
 {
     DIR *d = opendir(dir);
     struct dirent *de;

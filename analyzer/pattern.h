@@ -1,8 +1,9 @@
 /* SPDX-License-Identifier: MIT */
-/* The pattern library: loading and validating the pattern files (patterns/NAME.json) (schema in
- * patterns/README.md). A later directory's pattern replaces an earlier one
- * with the same id, so a user's --patterns DIR can override a built-in.
- * Compiling and running the regexes is match.c's job. */
+/* The pattern library: loading and validating the pattern files
+ * (patterns/NAME.json, schema in patterns/README.md). A later directory's
+ * pattern replaces an earlier one with the same id, so a user's --patterns DIR
+ * can override a built-in. Compiling and running the regexes is match.c's job.
+ */
 #ifndef KT_PATTERN_H
 #define KT_PATTERN_H
 

@@ -238,7 +238,10 @@ classify(const char *path, const char *buf, size_t len)
     }
     if ((len >= 2 && u[0] == 0x1f && u[1] == 0x8b) ||
         (len >= 4 && memcmp(buf, "PK\003\004", 4) == 0) ||
-        (len >= 6 && memcmp(buf, "\xfd" "7zXZ", 5) == 0) ||
+        (len >= 6 && memcmp(buf,
+                            "\xfd"
+                            "7zXZ",
+                            5) == 0) ||
         (len >= 4 && memcmp(buf, "\x28\xb5\x2f\xfd", 4) == 0)) {
         return FT_ARCHIVE;
     }
@@ -395,8 +398,7 @@ feed_text(struct entry *en, const char *p, size_t len)
             return KT_OK;
         }
         en->lineno++;
-        st = text_line(en, en->line.data ? en->line.data : "",
-                       en->line.len);
+        st = text_line(en, en->line.data ? en->line.data : "", en->line.len);
         if (st != KT_OK) {
             return st;
         }
@@ -663,9 +665,9 @@ year_of(long long t)
 }
 
 static enum kt_status
-record_entry(struct index *idx, const struct ingest_entry *ie,
-             const char *type, const char *status, const char *note,
-             struct pipeline_stats *stats, struct kt_err *err)
+record_entry(struct index *idx, const struct ingest_entry *ie, const char *type,
+             const char *status, const char *note, struct pipeline_stats *stats,
+             struct kt_err *err)
 {
     struct index_file f = { ie->path, type, NULL, NULL, NULL, false, 0 };
     long long id;
@@ -734,8 +736,8 @@ write_meta(struct index *idx, struct ingest *in, const char *path,
 
 enum kt_status
 pipeline_ingest(struct index *idx, const char *path,
-                const struct ingest_limits *lim,
-                struct pipeline_stats *stats, struct kt_err *err)
+                const struct ingest_limits *lim, struct pipeline_stats *stats,
+                struct kt_err *err)
 {
     struct ingest *in = NULL;
     struct ingest_entry ie;
@@ -769,8 +771,8 @@ pipeline_ingest(struct index *idx, const char *path,
                 goto out;
             }
             /* Damaged after some entries: keep what was read. */
-            log_warn("%s: %s; the rest of the bundle is not readable",
-                     path, nerr.msg);
+            log_warn("%s: %s; the rest of the bundle is not readable", path,
+                     nerr.msg);
             stats->skipped++;
             stats->archive_damaged = true;
             st = index_set_meta(idx, "archive_error", nerr.msg, err);
@@ -834,8 +836,7 @@ pipeline_ingest(struct index *idx, const char *path,
         }
     }
     if (n_seen == 0) {
-        st = kt_err_set(err, KT_EFORMAT, "%s: the bundle holds no files",
-                        path);
+        st = kt_err_set(err, KT_EFORMAT, "%s: the bundle holds no files", path);
         goto out;
     }
     stats->bytes = ingest_total_bytes(in);

@@ -29,8 +29,8 @@ meta(sqlite3 *db, const char *key, char *buf, size_t len)
     sqlite3_stmt *s;
 
     buf[0] = '\0';
-    if (sqlite3_prepare_v2(db, "SELECT value FROM meta WHERE key = ?", -1,
-                           &s, NULL) != SQLITE_OK) {
+    if (sqlite3_prepare_v2(db, "SELECT value FROM meta WHERE key = ?", -1, &s,
+                           NULL) != SQLITE_OK) {
         return buf;
     }
     sqlite3_bind_text(s, 1, key, -1, SQLITE_STATIC);
@@ -58,9 +58,9 @@ count_of(sqlite3 *db, const char *sql)
 }
 
 /* The finding columns every query below selects, in this order. */
-#define FINDING_COLS                                                           \
-    "f.id, f.rank, f.rule, f.category, f.severity, f.confidence, f.title,"    \
-    " f.namespace, f.kind, f.name, f.root_cause, f.fix, f.next_steps,"        \
+#define FINDING_COLS                                                       \
+    "f.id, f.rank, f.rule, f.category, f.severity, f.confidence, f.title," \
+    " f.namespace, f.kind, f.name, f.root_cause, f.fix, f.next_steps,"     \
     " f.refs, f.first_seen, f.last_seen, f.n_evidence"
 
 enum {
@@ -109,8 +109,7 @@ static const struct {
     const char *what;
     const char *weakens;
 } missing_checks[] = {
-    { "SELECT count(*) = 0 FROM objects WHERE kind = 'Node'",
-      "Node objects",
+    { "SELECT count(*) = 0 FROM objects WHERE kind = 'Node'", "Node objects",
       "GPU, resource and node-health conclusions rest on scheduler "
       "messages only" },
     { "SELECT count(*) = 0 FROM objects WHERE kind = 'Pod'", "Pod objects",
@@ -165,8 +164,7 @@ json_finding(sqlite3 *db, sqlite3_stmt *s, int depth)
     cJSON_AddStringToObject(f, "severity", col(s, F_SEVERITY));
     cJSON_AddNumberToObject(
             f, "confidence",
-            (double)(long)(sqlite3_column_double(s, F_CONFIDENCE) * 100 +
-                           0.5) /
+            (double)(long)(sqlite3_column_double(s, F_CONFIDENCE) * 100 + 0.5) /
                     100.0);
     cJSON_AddStringToObject(f, "title", col(s, F_TITLE));
     cJSON_AddStringToObject(subject, "namespace", col(s, F_NAMESPACE));
@@ -242,9 +240,8 @@ json_coverage(sqlite3 *db)
               "SELECT count(*) FROM files WHERE type = 'log'"
               " AND previous = 1" },
             { "log record", "SELECT count(*) FROM logs" },
-            { "namespace",
-              "SELECT count(DISTINCT namespace) FROM objects"
-              " WHERE namespace != ''" },
+            { "namespace", "SELECT count(DISTINCT namespace) FROM objects"
+                           " WHERE namespace != ''" },
         };
 
         for (i = 0; i < sizeof(more) / sizeof(more[0]); i++) {
@@ -256,8 +253,7 @@ json_coverage(sqlite3 *db)
             cJSON_AddItemToArray(seen, o);
         }
     }
-    for (i = 0; i < sizeof(missing_checks) / sizeof(missing_checks[0]);
-         i++) {
+    for (i = 0; i < sizeof(missing_checks) / sizeof(missing_checks[0]); i++) {
         if (count_of(db, missing_checks[i].sql) != 0) {
             cJSON *o = cJSON_CreateObject();
 
@@ -306,14 +302,12 @@ write_json(sqlite3 *db, FILE *out, const struct report_opts *opts,
                             meta(db, "bundle_sha256", buf, sizeof(buf)));
     cJSON_AddStringToObject(bundle, "layout",
                             meta(db, "layout", buf, sizeof(buf)));
-    cJSON_AddNumberToObject(bundle, "files",
-                            strtod(meta(db, "bundle_files", buf,
-                                        sizeof(buf)),
-                                   NULL));
-    cJSON_AddNumberToObject(bundle, "bytes",
-                            strtod(meta(db, "bundle_bytes", buf,
-                                        sizeof(buf)),
-                                   NULL));
+    cJSON_AddNumberToObject(
+            bundle, "files",
+            strtod(meta(db, "bundle_files", buf, sizeof(buf)), NULL));
+    cJSON_AddNumberToObject(
+            bundle, "bytes",
+            strtod(meta(db, "bundle_bytes", buf, sizeof(buf)), NULL));
     meta(db, "collected_at", buf, sizeof(buf));
     if (buf[0] != '\0') {
         cJSON_AddStringToObject(bundle, "collected_at", buf);
@@ -321,8 +315,7 @@ write_json(sqlite3 *db, FILE *out, const struct report_opts *opts,
         cJSON_AddNullToObject(bundle, "collected_at");
     }
     cJSON_AddStringToObject(bundle, "collected_at_source",
-                            meta(db, "collected_at_source", buf,
-                                 sizeof(buf)));
+                            meta(db, "collected_at_source", buf, sizeof(buf)));
     cJSON_AddItemToObject(root, "bundle", bundle);
     if (sqlite3_prepare_v2(db, roots_sql, -1, &s, NULL) == SQLITE_OK) {
         if (opts->namespace != NULL) {
@@ -416,8 +409,7 @@ upper(char *dst, size_t len, const char *src)
     size_t i;
 
     for (i = 0; i + 1 < len && src[i] != '\0'; i++) {
-        dst[i] = (char)(src[i] >= 'a' && src[i] <= 'z' ? src[i] - 32
-                                                       : src[i]);
+        dst[i] = (char)(src[i] >= 'a' && src[i] <= 'z' ? src[i] - 32 : src[i]);
     }
     dst[i] = '\0';
 }
@@ -529,8 +521,9 @@ text_coverage(sqlite3 *db, FILE *out)
     size_t i;
     int n = 0;
 
-    fprintf(out, "Coverage: %lld pods, %lld nodes, %lld events, "
-                 "%lld log files (%lld previous), %lld log records\n",
+    fprintf(out,
+            "Coverage: %lld pods, %lld nodes, %lld events, "
+            "%lld log files (%lld previous), %lld log records\n",
             count_of(db, "SELECT count(*) FROM objects WHERE kind = 'Pod'"),
             count_of(db, "SELECT count(*) FROM objects WHERE kind = 'Node'"),
             count_of(db, "SELECT count(*) FROM events"),
@@ -538,13 +531,12 @@ text_coverage(sqlite3 *db, FILE *out)
             count_of(db, "SELECT count(*) FROM files WHERE type = 'log'"
                          " AND previous = 1"),
             count_of(db, "SELECT count(*) FROM logs"));
-    for (i = 0; i < sizeof(missing_checks) / sizeof(missing_checks[0]);
-         i++) {
+    for (i = 0; i < sizeof(missing_checks) / sizeof(missing_checks[0]); i++) {
         if (count_of(db, missing_checks[i].sql) != 0) {
             char label[128];
 
-            snprintf(label, sizeof(label), "Not in bundle: %s: ",
-                     missing_checks[i].what);
+            snprintf(label, sizeof(label),
+                     "Not in bundle: %s: ", missing_checks[i].what);
             wrap(out, 0, label, missing_checks[i].weakens);
         }
     }

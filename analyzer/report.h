@@ -27,8 +27,7 @@ struct report_opts {
 
 /* Write the report of the index db to out. */
 enum kt_status report_write(struct sqlite3 *db, FILE *out,
-                            const struct report_opts *opts,
-                            struct kt_err *err);
+                            const struct report_opts *opts, struct kt_err *err);
 
 /* Highest severity rank (4 critical .. 1 info, 0 none) among the root
  * findings, for --fail-on. */

@@ -77,8 +77,8 @@ load_patterns(const struct cli_opts *o, struct pattern_set *set)
         log_error("built-in pattern library: %s", err.msg);
         return EXIT_INTERNAL;
     }
-    if (o->patterns != NULL && pattern_load_dir(set, o->patterns, &err) !=
-                                       KT_OK) {
+    if (o->patterns != NULL &&
+        pattern_load_dir(set, o->patterns, &err) != KT_OK) {
         log_error("%s", err.msg);
         return EXIT_USAGE;
     }
@@ -92,9 +92,9 @@ load_patterns(const struct cli_opts *o, struct pattern_set *set)
 static void
 default_db(const char *bundle, char *buf, size_t len)
 {
-    static const char *const exts[] = { ".tar.gz", ".tar.xz", ".tar.zst",
-                                        ".tar.bz2", ".tgz", ".tar", ".zip",
-                                        ".gz" };
+    static const char *const exts[] = { ".tar.gz",  ".tar.xz", ".tar.zst",
+                                        ".tar.bz2", ".tgz",    ".tar",
+                                        ".zip",     ".gz" };
     char name[1024];
     size_t n;
     size_t i;
@@ -177,9 +177,8 @@ print_report(const struct cli_opts *o, struct sqlite3 *db)
         log_error("cannot write the report: %s", err.msg);
         return exit_of(st);
     }
-    if (o->fail_on != NULL &&
-        report_max_severity(db, o->namespace) >=
-                pattern_severity_rank(o->fail_on)) {
+    if (o->fail_on != NULL && report_max_severity(db, o->namespace) >=
+                                      pattern_severity_rank(o->fail_on)) {
         return EXIT_FAIL_ON;
     }
     return EXIT_DONE;
@@ -201,8 +200,7 @@ run_analyze(const struct cli_opts *o, const char *argv0, bool report)
 
     (void)argv0;
     if (o->n_args != 1) {
-        log_error("%s needs exactly one BUNDLE",
-                  report ? "analyze" : "ingest");
+        log_error("%s needs exactly one BUNDLE", report ? "analyze" : "ingest");
         return EXIT_USAGE;
     }
     kt_err_clear(&err);
@@ -258,8 +256,8 @@ run_analyze(const struct cli_opts *o, const char *argv0, bool report)
     log_info("index written to %s", db_path);
     rc = report ? print_report(o, index_db(idx)) : EXIT_DONE;
     if (ps.skipped > 0) {
-        log_warn("%llu entr%s skipped or cut; exit status %d",
-                 ps.skipped, ps.skipped == 1 ? "y was" : "ies were",
+        log_warn("%llu entr%s skipped or cut; exit status %d", ps.skipped,
+                 ps.skipped == 1 ? "y was" : "ies were",
                  rc == EXIT_DONE ? EXIT_SKIPPED : rc);
         if (rc == EXIT_DONE) {
             rc = EXIT_SKIPPED;
@@ -350,9 +348,9 @@ run_patterns(const struct cli_opts *o, const char *argv0)
     int rc;
 
     (void)argv0;
-    if (o->n_args != 1 || (strcmp(o->args[0], "list") != 0 &&
-                           strcmp(o->args[0], "check") != 0 &&
-                           strcmp(o->args[0], "test") != 0)) {
+    if (o->n_args != 1 ||
+        (strcmp(o->args[0], "list") != 0 && strcmp(o->args[0], "check") != 0 &&
+         strcmp(o->args[0], "test") != 0)) {
         log_error("patterns needs one of list, check, test");
         return EXIT_USAGE;
     }

@@ -2,10 +2,11 @@
 /* Unit tests of the common building blocks: the bounded buffer, safe
  * text, size parsing, SHA-256 against FIPS 180-4 vectors, and what a log
  * file's path says about its pod. */
+#include <setjmp.h>
 #include <stdarg.h>
 #include <stddef.h>
 #include <stdint.h>
-#include <setjmp.h>
+
 #include <cmocka.h>
 
 #include <stdlib.h>

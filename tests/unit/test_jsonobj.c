@@ -2,10 +2,11 @@
 /* Unit tests of JSON list extraction (jsonobj.c): kinds, fields, container
  * states, conditions, events and the source line of each, from memory
  * buffers. */
+#include <setjmp.h>
 #include <stdarg.h>
 #include <stddef.h>
 #include <stdint.h>
-#include <setjmp.h>
+
 #include <cmocka.h>
 
 #include <stdio.h>
@@ -219,8 +220,7 @@ invalid_json_is_a_format_error_with_line(void **state)
     size_t n;
 
     (void)state;
-    assert_int_equal(jsonobj_extract(bad, strlen(bad), NULL, &sink, &n,
-                                     &err),
+    assert_int_equal(jsonobj_extract(bad, strlen(bad), NULL, &sink, &n, &err),
                      KT_EFORMAT);
     assert_non_null(strstr(err.msg, "invalid JSON"));
     assert_int_equal(n, 0);
