@@ -468,7 +468,9 @@ finish(struct entry *en, size_t *n_items)
         st = jsonobj_extract(en->doc.data ? en->doc.data : "", en->doc.len,
                              kind_hint(en->path), &sink, n_items, &jerr);
         if (st == KT_EFORMAT) {
-            snprintf(en->note, sizeof(en->note), "%s", jerr.msg);
+            if (en->note[0] == '\0') {
+                snprintf(en->note, sizeof(en->note), "%s", jerr.msg);
+            }
             en->limit_hit = true;
             st = KT_OK;
         }
@@ -831,7 +833,14 @@ pipeline_ingest(struct index *idx, const char *path,
             goto out;
         }
         if (broken) {
+            log_warn("%s: the archive is damaged after %s; the rest of "
+                     "the bundle is not readable",
+                     path, ie.path);
             stats->archive_damaged = true;
+            st = index_set_meta(idx, "archive_error", en.note, err);
+            if (st != KT_OK) {
+                goto out;
+            }
             break;
         }
     }

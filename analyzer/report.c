@@ -273,6 +273,13 @@ json_coverage(sqlite3 *db)
         }
         sqlite3_finalize(s);
     }
+    {
+        char buf[512];
+
+        if (meta(db, "archive_error", buf, sizeof(buf))[0] != '\0') {
+            cJSON_AddStringToObject(cov, "archive_error", buf);
+        }
+    }
     cJSON_AddItemToObject(cov, "seen", seen);
     cJSON_AddItemToObject(cov, "missing", missing);
     cJSON_AddItemToObject(cov, "skipped_entries", skipped);
@@ -517,6 +524,7 @@ text_finding(sqlite3 *db, FILE *out, sqlite3_stmt *s, bool color)
 static void
 text_coverage(sqlite3 *db, FILE *out)
 {
+    char buf[512];
     sqlite3_stmt *s;
     size_t i;
     int n = 0;
@@ -539,6 +547,15 @@ text_coverage(sqlite3 *db, FILE *out)
                      "Not in bundle: %s: ", missing_checks[i].what);
             wrap(out, 0, label, missing_checks[i].weakens);
         }
+    }
+    if (meta(db, "archive_error", buf, sizeof(buf))[0] != '\0') {
+        char text[700];
+
+        snprintf(text, sizeof(text),
+                 "%s. Entries after the one marked partial below are "
+                 "missing.",
+                 buf);
+        wrap(out, 0, "The archive is damaged: ", text);
     }
     if (sqlite3_prepare_v2(db, skipped_sql, -1, &s, NULL) != SQLITE_OK) {
         return;
