@@ -376,7 +376,9 @@ correlate_run(sqlite3 *db, struct correlate_stats *cs, struct kt_err *err)
                 cs->roots++;
             }
         }
-        qsort(f, n, sizeof(*f), cmp_score);
+        if (n > 0) {
+            qsort(f, n, sizeof(*f), cmp_score);
+        }
         st = write_ranks(db, f, n, err);
     }
     if (st == KT_OK) {

@@ -496,7 +496,7 @@ pattern_load_dir(struct pattern_set *set, const char *dir, struct kt_err *err)
         names[n++] = kt_strdup0(de->d_name);
     }
     closedir(d);
-    if (st == KT_OK) {
+    if (st == KT_OK && n > 0) {
         qsort(names, n, sizeof(*names), cmp_names);
     }
     for (i = 0; st == KT_OK && i < n; i++) {
