@@ -23,6 +23,13 @@
     "CASE source WHEN 'container' THEN 0 WHEN 'condition' THEN 1" \
     " WHEN 'status' THEN 2 WHEN 'event' THEN 3 ELSE 4 END"
 
+/* A match explains its record when its pattern is strong, or when it
+ * supports a finding on the same subject and category. */
+#define EXPLAINED_SQL                                              \
+    "(m.strong = 1 OR EXISTS (SELECT 1 FROM findings f"            \
+    " WHERE f.category = m.category AND f.namespace = m.namespace" \
+    " AND f.kind = m.kind AND f.name = m.name))"
+
 /* Evidence order: strong matches before supporting ones, then by source. */
 #define EVIDENCE_KEY_SQL "(1 - strong) * 10 + " SOURCE_ORDER_SQL
 
@@ -290,14 +297,14 @@ find_unexplained(sqlite3 *db, struct correlate_stats *cs, struct kt_err *err)
             " min(l.ts) AS ts FROM logs l"
             " WHERE l.level IN ('error', 'fatal') AND NOT EXISTS ("
             " SELECT 1 FROM matches m WHERE m.source = 'log'"
-            " AND m.source_id = l.id) GROUP BY k"
+            " AND m.source_id = l.id AND " EXPLAINED_SQL ") GROUP BY k"
             " UNION ALL"
             " SELECT kt_norm(e.reason || ': ' || e.message),"
             " e.reason || ': ' || e.message, sum(e.count), min(e.id),"
             " e.file_id, e.line, min(e.last_seen) FROM events e"
             " WHERE e.type = 'Warning' AND NOT EXISTS ("
             " SELECT 1 FROM matches m WHERE m.source = 'event'"
-            " AND m.source_id = e.id)"
+            " AND m.source_id = e.id AND " EXPLAINED_SQL ")"
             " GROUP BY kt_norm(e.reason || ': ' || e.message))"
             " ORDER BY n DESC, first LIMIT 20";
 

@@ -469,9 +469,12 @@ enum kt_status
 match_selftest(struct matcher *m, FILE *out, size_t *n_run, size_t *n_failed,
                struct kt_err *err)
 {
+    static const char *const why[] = { "hit the PCRE2 match limit on",
+                                       "does not match", "matches" };
     struct match_stats stats;
     size_t i;
     size_t j;
+    int rc;
 
     (void)err;
     memset(&stats, 0, sizeof(stats));
@@ -485,20 +488,22 @@ match_selftest(struct matcher *m, FILE *out, size_t *n_run, size_t *n_failed,
             const char *ex = p->ex_match[j];
 
             (*n_run)++;
-            if (try_match(m, m->c[i].re, ex, strlen(ex), p->id) != 1) {
+            rc = try_match(m, m->c[i].re, ex, strlen(ex), p->id);
+            if (rc != 1) {
                 (*n_failed)++;
-                fprintf(out, "FAIL %s (%s): does not match example %zu\n",
-                        p->id, p->file, j + 1);
+                fprintf(out, "FAIL %s (%s): %s example %zu\n", p->id, p->file,
+                        why[rc + 1], j + 1);
             }
         }
         for (j = 0; j < p->n_ex_no_match; j++) {
             const char *ex = p->ex_no_match[j];
 
             (*n_run)++;
-            if (try_match(m, m->c[i].re, ex, strlen(ex), p->id) != 0) {
+            rc = try_match(m, m->c[i].re, ex, strlen(ex), p->id);
+            if (rc != 0) {
                 (*n_failed)++;
-                fprintf(out, "FAIL %s (%s): matches no_match example %zu\n",
-                        p->id, p->file, j + 1);
+                fprintf(out, "FAIL %s (%s): %s no_match example %zu\n", p->id,
+                        p->file, rc < 0 ? why[0] : why[2], j + 1);
             }
         }
     }
