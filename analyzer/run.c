@@ -33,7 +33,8 @@ is_dir(const char *path)
 }
 
 /* Where the built-in library is: $KFTRIAGE_PATTERNS_DIR, else patterns/
- * beside or above the binary (a build tree), else the installed one. */
+ * beside or above the binary (a build tree), else share/kftriage/patterns
+ * beside its bin/ (a relocated install), else the configured one. */
 static const char *
 builtin_dir(char *buf, size_t len)
 {
@@ -56,6 +57,10 @@ builtin_dir(char *buf, size_t len)
                 return buf;
             }
             snprintf(buf, len, "%s/../patterns", exe);
+            if (is_dir(buf)) {
+                return buf;
+            }
+            snprintf(buf, len, "%s/../share/kftriage/patterns", exe);
             if (is_dir(buf)) {
                 return buf;
             }
