@@ -521,3 +521,22 @@ match_pcre2_version(char *buf, size_t len)
     pcre2_config(PCRE2_CONFIG_JIT, &jit);
     snprintf(buf, len, "%s%s", v, jit ? " (JIT)" : "");
 }
+
+long
+match_find(struct matcher *m, const char *text, size_t len,
+           const char *category)
+{
+    size_t i;
+
+    for (i = 0; i < m->set->n; i++) {
+        const struct pattern *p = &m->set->p[i];
+
+        if (category != NULL && strcmp(p->category, category) != 0) {
+            continue;
+        }
+        if (try_match(m, m->c[i].re, text, len, p->id) == 1) {
+            return (long)i;
+        }
+    }
+    return -1;
+}

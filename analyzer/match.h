@@ -45,4 +45,10 @@ enum kt_status match_selftest(struct matcher *m, FILE *out, size_t *n_run,
 /* The PCRE2 library version, into buf. */
 void match_pcre2_version(char *buf, size_t len);
 
+/* Index of the first pattern of category (any category when NULL) whose
+ * regex matches text, whatever sources it looks at, or -1. For the tests
+ * that check the library against the public failure corpus. */
+long match_find(struct matcher *m, const char *text, size_t len,
+                const char *category);
+
 #endif
