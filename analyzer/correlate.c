@@ -23,6 +23,10 @@
     "CASE source WHEN 'container' THEN 0 WHEN 'condition' THEN 1" \
     " WHEN 'status' THEN 2 WHEN 'event' THEN 3 ELSE 4 END"
 
+/* The rows of one finding: its category and subject, bound as ?1 to ?4. */
+#define SUBJECT_SQL \
+    "category = ?1 AND namespace = ?2 AND kind = ?3 AND name = ?4"
+
 /* A match explains its record when its pattern is strong, or when it
  * supports a finding on the same subject and category. */
 #define EXPLAINED_SQL                                              \
@@ -83,10 +87,8 @@ confidence_of(sqlite3 *db, const struct finding *f)
             "SELECT max(source IN ('container','condition','status')),"
             " max(source = 'event'), max(source = 'log'),"
             " (SELECT count(DISTINCT pattern) FROM matches WHERE strong = 0"
-            " AND category = ?1 AND namespace = ?2 AND kind = ?3"
-            " AND name = ?4)"
-            " FROM matches WHERE strong = 1 AND category = ?1"
-            " AND namespace = ?2 AND kind = ?3 AND name = ?4";
+            " AND " SUBJECT_SQL ")"
+            " FROM matches WHERE strong = 1 AND " SUBJECT_SQL;
     sqlite3_stmt *s;
     double c = 0.6;
 
@@ -115,14 +117,11 @@ write_finding(sqlite3 *db, struct finding *f, struct kt_err *err)
             " refs, first_seen, last_seen, n_evidence)"
             " SELECT pattern, category, severity, ?5, title, namespace,"
             " kind, name, root_cause, fix, next_steps, refs,"
-            " (SELECT min(ts) FROM matches WHERE category = ?1"
-            " AND namespace = ?2 AND kind = ?3 AND name = ?4),"
-            " (SELECT max(ts) FROM matches WHERE category = ?1"
-            " AND namespace = ?2 AND kind = ?3 AND name = ?4),"
-            " (SELECT count(DISTINCT text) FROM matches WHERE category = ?1"
-            " AND namespace = ?2 AND kind = ?3 AND name = ?4)"
-            " FROM matches WHERE strong = 1 AND category = ?1"
-            " AND namespace = ?2 AND kind = ?3 AND name = ?4"
+            " (SELECT min(ts) FROM matches WHERE " SUBJECT_SQL "),"
+            " (SELECT max(ts) FROM matches WHERE " SUBJECT_SQL "),"
+            " (SELECT count(DISTINCT source || text) FROM matches"
+            " WHERE " SUBJECT_SQL ")"
+            " FROM matches WHERE strong = 1 AND " SUBJECT_SQL
             " ORDER BY " SEV_RANK_SQL " DESC, priority DESC, " SOURCE_ORDER_SQL
             ", id LIMIT 1";
     static const char evidence_sql[] =
@@ -130,9 +129,9 @@ write_finding(sqlite3 *db, struct finding *f, struct kt_err *err)
             " SELECT ?5, file_id, line, source, text FROM ("
             " SELECT file_id, line, source, text, min(strong_key) AS k,"
             " min(id) AS first FROM (SELECT *, " EVIDENCE_KEY_SQL
-            " AS strong_key FROM matches"
-            " WHERE category = ?1 AND namespace = ?2 AND kind = ?3"
-            " AND name = ?4) GROUP BY text ORDER BY k, first LIMIT ?6)";
+            " AS strong_key FROM matches WHERE " SUBJECT_SQL ")"
+            " GROUP BY source, text"
+            " ORDER BY k, first LIMIT ?6)";
     sqlite3_stmt *s;
     int rc;
 

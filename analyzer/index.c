@@ -708,10 +708,11 @@ void
 index_newest_time(struct index *idx, char *buf, size_t len)
 {
     static const char sql[] =
-            "SELECT max(t) FROM (SELECT max(last_seen) AS t FROM events"
+            "SELECT coalesce((SELECT max(t) FROM ("
+            " SELECT max(last_seen) AS t FROM events"
             " UNION ALL SELECT max(last_transition) FROM conditions"
-            " UNION ALL SELECT max(last_finished) FROM containers"
-            " UNION ALL SELECT max(ts) FROM logs)";
+            " UNION ALL SELECT max(last_finished) FROM containers)),"
+            " (SELECT max(ts) FROM logs))";
     sqlite3_stmt *s;
 
     buf[0] = '\0';

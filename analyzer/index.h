@@ -104,9 +104,10 @@ const char *index_sqlite_version(void);
 enum kt_status index_query(const char *path, const char *sql, FILE *out,
                            struct kt_err *err);
 
-/* The newest timestamp among events, conditions, container finish times
- * and log records, as RFC 3339 into buf ("" when there is none). Used as
- * the collection time when the bundle itself does not give one. */
+/* The newest timestamp among events, conditions and container finish
+ * times, else among log records (whose year may be a guess), as RFC 3339
+ * into buf ("" when there is none). Used as the collection time when the
+ * bundle itself does not give one. */
 void index_newest_time(struct index *idx, char *buf, size_t len);
 
 #endif

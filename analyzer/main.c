@@ -37,15 +37,15 @@ main(int argc, char **argv)
     }
     switch (opts.command) {
     case CMD_ANALYZE:
-        return run_analyze(&opts, argv[0], true);
+        return run_analyze(&opts, true);
     case CMD_INGEST:
-        return run_analyze(&opts, argv[0], false);
+        return run_analyze(&opts, false);
     case CMD_REPORT:
         return run_report(&opts);
     case CMD_QUERY:
         return run_query(&opts);
     case CMD_PATTERNS:
-        return run_patterns(&opts, argv[0]);
+        return run_patterns(&opts);
     case CMD_NONE:
         break;
     }

@@ -689,7 +689,8 @@ write_meta(struct index *idx, struct ingest *in, const char *path,
 {
     char hex[65];
     char num[32];
-    char when[32] = "";
+    char when[40] = "";
+    char inside[40] = "";
     time_t t = (time_t)newest;
     struct tm tm;
     enum kt_status st;
@@ -697,14 +698,17 @@ write_meta(struct index *idx, struct ingest *in, const char *path,
     const char *source = "unknown";
 
     ingest_sha256(in, hex);
-    if (ingest_is_directory(in)) {
-        /* File times of a directory tell when it was copied, not when it
-         * was collected: use the newest time inside the bundle. */
-        index_newest_time(idx, when, sizeof(when));
-        source = "newest timestamp in the bundle";
-    } else if (newest > 0 && gmtime_r(&t, &tm) != NULL) {
+    index_newest_time(idx, inside, sizeof(inside));
+    if (!ingest_is_directory(in) && newest > 0 && gmtime_r(&t, &tm) != NULL) {
         strftime(when, sizeof(when), "%Y-%m-%dT%H:%M:%SZ", &tm);
         source = "newest archive entry time";
+    }
+    /* File times of a directory tell when it was copied, not collected;
+     * and nothing in a bundle is newer than its collection, so a newer
+     * time inside means the archive was repacked later. */
+    if (inside[0] != '\0' && strcmp(inside, when) > 0) {
+        snprintf(when, sizeof(when), "%s", inside);
+        source = "newest timestamp in the bundle";
     }
     if (when[0] == '\0') {
         source = "unknown";

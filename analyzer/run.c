@@ -24,6 +24,15 @@
 #define KT_PATTERN_DIR "/usr/local/share/kftriage/patterns"
 #endif
 
+/* A wrong command line: one line saying what, and where to look. */
+static int
+usage_error(const char *what)
+{
+    log_error("%s", what);
+    fputs("Try 'kftriage --help'.\n", stderr);
+    return EXIT_USAGE;
+}
+
 static bool
 is_dir(const char *path)
 {
@@ -190,7 +199,7 @@ print_report(const struct cli_opts *o, struct sqlite3 *db)
 }
 
 int
-run_analyze(const struct cli_opts *o, const char *argv0, bool report)
+run_analyze(const struct cli_opts *o, bool report)
 {
     struct pattern_set set;
     struct matcher *m = NULL;
@@ -203,10 +212,9 @@ run_analyze(const struct cli_opts *o, const char *argv0, bool report)
     int rc;
     enum kt_status st;
 
-    (void)argv0;
     if (o->n_args != 1) {
-        log_error("%s needs exactly one BUNDLE", report ? "analyze" : "ingest");
-        return EXIT_USAGE;
+        return usage_error(report ? "analyze needs exactly one BUNDLE"
+                                  : "ingest needs exactly one BUNDLE");
     }
     kt_err_clear(&err);
     pattern_set_init(&set);
@@ -284,8 +292,7 @@ run_report(const struct cli_opts *o)
     int rc;
 
     if (o->n_args != 1) {
-        log_error("report needs exactly one DB");
-        return EXIT_USAGE;
+        return usage_error("report needs exactly one DB");
     }
     kt_err_clear(&err);
     if (index_open_ro(o->args[0], &idx, &err) != KT_OK) {
@@ -304,8 +311,7 @@ run_query(const struct cli_opts *o)
     enum kt_status st;
 
     if (o->n_args != 2) {
-        log_error("query needs a DB and one SQL statement");
-        return EXIT_USAGE;
+        return usage_error("query needs a DB and one SQL statement");
     }
     kt_err_clear(&err);
     st = index_query(o->args[0], o->args[1], stdout, &err);
@@ -343,7 +349,7 @@ list_patterns(const struct pattern_set *set, bool json)
 }
 
 int
-run_patterns(const struct cli_opts *o, const char *argv0)
+run_patterns(const struct cli_opts *o)
 {
     struct pattern_set set;
     struct matcher *m = NULL;
@@ -352,12 +358,10 @@ run_patterns(const struct cli_opts *o, const char *argv0)
     size_t n_failed = 0;
     int rc;
 
-    (void)argv0;
     if (o->n_args != 1 ||
         (strcmp(o->args[0], "list") != 0 && strcmp(o->args[0], "check") != 0 &&
          strcmp(o->args[0], "test") != 0)) {
-        log_error("patterns needs one of list, check, test");
-        return EXIT_USAGE;
+        return usage_error("patterns needs one of list, check, test");
     }
     kt_err_clear(&err);
     pattern_set_init(&set);

@@ -17,10 +17,10 @@ enum run_exit {
     EXIT_FAIL_ON = 5
 };
 
-/* argv0 helps find the built-in pattern library next to the binary. */
-int run_analyze(const struct cli_opts *o, const char *argv0, bool report);
+/* analyze (report true) and ingest (report false). */
+int run_analyze(const struct cli_opts *o, bool report);
 int run_report(const struct cli_opts *o);
 int run_query(const struct cli_opts *o);
-int run_patterns(const struct cli_opts *o, const char *argv0);
+int run_patterns(const struct cli_opts *o);
 
 #endif
