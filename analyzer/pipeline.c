@@ -52,6 +52,7 @@ struct entry {
     long lineno;
 
     struct describe_parser *describe; /* FT_DESCRIBE */
+    struct kt_sink sink; /* delivers to the index; outlives describe */
 
     struct kt_buf rec; /* FT_LOG: the record being assembled */
     struct logline rec_head;
@@ -448,7 +449,6 @@ finish(struct entry *en, size_t *n_items)
 {
     enum kt_status st = KT_OK;
     struct kt_err jerr;
-    const struct kt_sink sink = { en, sink_object, sink_event };
 
     *n_items = 0;
     if ((en->type == FT_LOG || en->type == FT_DESCRIBE) &&
@@ -466,7 +466,7 @@ finish(struct entry *en, size_t *n_items)
     if (st == KT_OK && en->type == FT_JSON && !en->limit_hit) {
         kt_err_clear(&jerr);
         st = jsonobj_extract(en->doc.data ? en->doc.data : "", en->doc.len,
-                             kind_hint(en->path), &sink, n_items, &jerr);
+                             kind_hint(en->path), &en->sink, n_items, &jerr);
         if (st == KT_EFORMAT) {
             if (en->note[0] == '\0') {
                 snprintf(en->note, sizeof(en->note), "%s", jerr.msg);
@@ -486,6 +486,9 @@ entry_init(struct entry *en, struct index *idx, struct pipeline_stats *stats,
     en->idx = idx;
     en->stats = stats;
     en->year = year;
+    en->sink.ctx = en;
+    en->sink.object = sink_object;
+    en->sink.event = sink_event;
     kt_buf_init(&en->head, HEAD_BYTES + (256U << 10));
     kt_buf_init(&en->doc, KT_MAX_DOCUMENT_BYTES);
     kt_buf_init(&en->line, KT_MAX_LINE);
@@ -586,9 +589,7 @@ read_file(struct ingest *in, struct entry *en, bool *archive_broken,
             buf = en->head.data;
             len = en->head.len;
             if (en->type == FT_DESCRIBE) {
-                const struct kt_sink sink = { en, sink_object, sink_event };
-
-                en->describe = describe_new(&sink);
+                en->describe = describe_new(&en->sink);
             }
         }
         st = feed(en, buf, len);
@@ -600,9 +601,7 @@ read_file(struct ingest *in, struct entry *en, bool *archive_broken,
         en->type = classify(en->path, en->head.data ? en->head.data : "",
                             en->head.len);
         if (en->type == FT_DESCRIBE) {
-            const struct kt_sink sink = { en, sink_object, sink_event };
-
-            en->describe = describe_new(&sink);
+            en->describe = describe_new(&en->sink);
         }
         st = feed(en, en->head.data ? en->head.data : "", en->head.len);
         if (st != KT_OK) {
