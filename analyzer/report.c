@@ -279,6 +279,9 @@ json_coverage(sqlite3 *db)
         if (meta(db, "archive_error", buf, sizeof(buf))[0] != '\0') {
             cJSON_AddStringToObject(cov, "archive_error", buf);
         }
+        if (meta(db, "pattern_limit", buf, sizeof(buf))[0] != '\0') {
+            cJSON_AddStringToObject(cov, "pattern_limit", buf);
+        }
     }
     cJSON_AddItemToObject(cov, "seen", seen);
     cJSON_AddItemToObject(cov, "missing", missing);
@@ -556,6 +559,9 @@ text_coverage(sqlite3 *db, FILE *out)
                  "missing.",
                  buf);
         wrap(out, 0, "The archive is damaged: ", text);
+    }
+    if (meta(db, "pattern_limit", buf, sizeof(buf))[0] != '\0') {
+        wrap(out, 0, "Matching incomplete: ", buf);
     }
     if (sqlite3_prepare_v2(db, skipped_sql, -1, &s, NULL) != SQLITE_OK) {
         return;

@@ -248,9 +248,15 @@ run_analyze(const struct cli_opts *o, bool report)
              o->args[0], ps.files, ps.objects, ps.events, ps.logs);
     st = match_index(m, index_db(idx), &ms, &err);
     if (st == KT_OK && ms.limit_hits > 0) {
-        log_warn("pattern %s hit the PCRE2 match limit; %llu matches were "
-                 "abandoned",
-                 ms.limit_pattern, ms.limit_hits);
+        char note[256];
+
+        snprintf(note, sizeof(note),
+                 "PCRE2 match limit reached %llu time%s (first by pattern "
+                 "%s); those records were not matched by that pattern",
+                 ms.limit_hits, ms.limit_hits == 1 ? "" : "s",
+                 ms.limit_pattern);
+        log_warn("%s", note);
+        st = index_set_meta(idx, "pattern_limit", note, &err);
     }
     if (st == KT_OK) {
         st = correlate_run(index_db(idx), &cs, &err);
