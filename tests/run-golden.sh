@@ -24,6 +24,7 @@ for dir in "$top"/tests/golden/*/; do
         ln -s "$b" "$work/$(basename "$b")"
     done
     cp -r "$top/fixtures" "$work/fixtures"
+    cp "$top/README.md" "$work/README.md"
     (cd "$work" && NO_COLOR=1 sh -c "$(cat "$dir/cmd")" \
         >"$work/.out" 2>"$work/.err" </dev/null)
     echo $? >"$work/.rc"
