@@ -577,10 +577,24 @@ jsonobj_extract(const char *buf, size_t len, const char *kind_hint,
     const char *list_kind = NULL;
     enum kt_status st = KT_OK;
     char scratch[128];
+    const char *end = NULL;
     size_t i = 0;
 
     *n_items = 0;
-    root = cJSON_ParseWithLength(buf, len);
+    root = cJSON_ParseWithLengthOpts(buf, len, &end, false);
+    if (root != NULL) {
+        /* Only white space may follow the value: JSON lines and
+         * concatenated values are not one document. */
+        while (end < buf + len && strchr(" \t\r\n", *end) != NULL) {
+            end++;
+        }
+        if (end < buf + len) {
+            cJSON_Delete(root);
+            return kt_err_set(err, KT_EFORMAT,
+                              "invalid JSON: more than one value (line %ld)",
+                              line_at(&lc, (size_t)(end - buf)));
+        }
+    }
     if (root == NULL) {
         const char *at = cJSON_GetErrorPtr();
         long line = 1;

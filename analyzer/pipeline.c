@@ -442,6 +442,25 @@ feed(struct entry *en, const char *p, size_t len)
     return KT_OK;
 }
 
+/* Is this text JSON lines: a first line that is a whole object, and a
+ * second line that starts another? */
+static bool
+is_json_lines(const char *p, size_t len)
+{
+    const char *nl = memchr(p, '\n', len);
+    size_t n;
+
+    if (nl == NULL) {
+        return false;
+    }
+    n = (size_t)(nl - p);
+    while (n > 0 && strchr(" \t\r", p[n - 1]) != NULL) {
+        n--;
+    }
+    return n > 1 && p[0] == '{' && p[n - 1] == '}' &&
+           (size_t)(nl - p) + 1 < len && nl[1] == '{';
+}
+
 /* The end of an entry's bytes: finish the last line and parse documents.
  * Returns KT_OK or a run error; entry problems go into en->note. */
 static enum kt_status
@@ -451,7 +470,25 @@ finish(struct entry *en, size_t *n_items)
     struct kt_err jerr;
 
     *n_items = 0;
-    if ((en->type == FT_LOG || en->type == FT_DESCRIBE) &&
+    if (en->type == FT_JSON && !en->limit_hit) {
+        const char *doc = en->doc.data ? en->doc.data : "";
+
+        kt_err_clear(&jerr);
+        st = jsonobj_extract(doc, en->doc.len, kind_hint(en->path), &en->sink,
+                             n_items, &jerr);
+        if (st == KT_EFORMAT && is_json_lines(doc, en->doc.len)) {
+            /* One JSON value per line is a structured log, not a list. */
+            en->type = FT_LOG;
+            st = feed_text(en, doc, en->doc.len);
+        } else if (st == KT_EFORMAT) {
+            if (en->note[0] == '\0') {
+                snprintf(en->note, sizeof(en->note), "%s", jerr.msg);
+            }
+            en->limit_hit = true;
+            st = KT_OK;
+        }
+    }
+    if (st == KT_OK && (en->type == FT_LOG || en->type == FT_DESCRIBE) &&
         (en->line.len > 0 || en->line_cut)) {
         en->lineno++;
         st = text_line(en, en->line.data, en->line.len);
@@ -462,18 +499,6 @@ finish(struct entry *en, size_t *n_items)
     }
     if (st == KT_OK && en->type == FT_DESCRIBE) {
         st = describe_finish(en->describe);
-    }
-    if (st == KT_OK && en->type == FT_JSON && !en->limit_hit) {
-        kt_err_clear(&jerr);
-        st = jsonobj_extract(en->doc.data ? en->doc.data : "", en->doc.len,
-                             kind_hint(en->path), &en->sink, n_items, &jerr);
-        if (st == KT_EFORMAT) {
-            if (en->note[0] == '\0') {
-                snprintf(en->note, sizeof(en->note), "%s", jerr.msg);
-            }
-            en->limit_hit = true;
-            st = KT_OK;
-        }
     }
     return st;
 }

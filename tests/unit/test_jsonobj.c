@@ -227,6 +227,22 @@ invalid_json_is_a_format_error_with_line(void **state)
 }
 
 static void
+json_lines_are_not_one_document(void **state)
+{
+    static const char lines[] = "{\"level\": \"error\", \"msg\": \"a\"}\n"
+                                "{\"level\": \"info\", \"msg\": \"b\"}\n";
+    const struct kt_sink sink = { NULL, NULL, NULL };
+    struct kt_err err;
+    size_t n;
+
+    (void)state;
+    assert_int_equal(
+            jsonobj_extract(lines, strlen(lines), NULL, &sink, &n, &err),
+            KT_EFORMAT);
+    assert_non_null(strstr(err.msg, "more than one value (line 2)"));
+}
+
+static void
 strings_with_brackets_do_not_confuse_item_lines(void **state)
 {
     static const char tricky[] =
@@ -254,6 +270,7 @@ main(void)
         cmocka_unit_test(events_take_namespace_message_count_and_line),
         cmocka_unit_test(bare_array_uses_item_kind_or_hint),
         cmocka_unit_test(invalid_json_is_a_format_error_with_line),
+        cmocka_unit_test(json_lines_are_not_one_document),
         cmocka_unit_test(strings_with_brackets_do_not_confuse_item_lines),
     };
 
