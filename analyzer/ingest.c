@@ -35,49 +35,161 @@ struct ingest {
     struct kt_buf path;
     struct kt_buf target;
     char broken_msg[256];
+
+    /* gzip is inflated here with zlib rather than by libarchive, so that
+     * a cut stream still yields every byte before the cut (libarchive's
+     * filter gives up on the whole read-ahead window). see tag:own-gzip */
+    bool gzip;
+    bool z_ready; /* inflateInit2 done */
+    bool z_eof;   /* no more file bytes */
+    bool z_done;  /* the last gzip member ended cleanly */
+    z_stream z;
+    unsigned char *out; /* inflated bytes handed to libarchive */
+    char z_error[128];  /* why inflating stopped early, or "" */
+    char raw_name[256]; /* entry name for a single compressed file */
 };
+
+/* Next block of file bytes, hashed on the way. Returns the count, 0 at
+ * the end, -1 on a read error (errno set). */
+static la_ssize_t
+read_file_block(struct ingest *in)
+{
+    size_t n = fread(in->block, 1, READ_BLOCK, in->fp);
+
+    if (n == 0 && ferror(in->fp)) {
+        return -1;
+    }
+    sha256_update(&in->sha, in->block, n);
+    return (la_ssize_t)n;
+}
 
 static la_ssize_t
 read_cb(struct archive *a, void *ctx, const void **buf)
 {
     struct ingest *in = ctx;
-    size_t n = fread(in->block, 1, READ_BLOCK, in->fp);
+    la_ssize_t n = read_file_block(in);
 
-    if (n == 0 && ferror(in->fp)) {
+    if (n < 0) {
         archive_set_error(a, errno, "read error");
         return -1;
     }
-    sha256_update(&in->sha, in->block, n);
     *buf = in->block;
-    return (la_ssize_t)n;
+    return n;
+}
+
+/* Make sure inflate has input; sets z_eof at the end of the file. */
+static int
+gzip_fill(struct ingest *in)
+{
+    la_ssize_t n;
+
+    if (in->z.avail_in > 0 || in->z_eof) {
+        return 0;
+    }
+    n = read_file_block(in);
+    if (n < 0) {
+        return -1;
+    }
+    in->z_eof = n == 0;
+    in->z.next_in = in->block;
+    in->z.avail_in = (uInt)n;
+    return 0;
+}
+
+/* libarchive's read callback for gzip bundles: inflate the next block.
+ * Concatenated members are legal. When the input ends inside a member,
+ * the bytes inflated so far are delivered and then the end is signalled,
+ * with the reason kept in z_error (see tag:own-gzip). */
+static la_ssize_t
+gzip_cb(struct archive *a, void *ctx, const void **buf)
+{
+    struct ingest *in = ctx;
+
+    *buf = in->out;
+    while (!in->z_done) {
+        size_t produced;
+        int rc;
+
+        if (gzip_fill(in) != 0) {
+            archive_set_error(a, errno, "read error");
+            return -1;
+        }
+        if (in->z.avail_in == 0 && in->z_eof) {
+            snprintf(in->z_error, sizeof(in->z_error), "truncated gzip input");
+            in->z_done = true;
+            break;
+        }
+        in->z.next_out = in->out;
+        in->z.avail_out = READ_BLOCK;
+        rc = inflate(&in->z, Z_NO_FLUSH);
+        produced = READ_BLOCK - in->z.avail_out;
+        if (rc == Z_STREAM_END) {
+            /* Another member may follow; anything else ends the data. */
+            if (gzip_fill(in) != 0 || in->z.avail_in < 2 ||
+                in->z.next_in[0] != 0x1f || in->z.next_in[1] != 0x8b ||
+                inflateReset(&in->z) != Z_OK) {
+                in->z_done = true;
+            }
+        } else if (rc != Z_OK && rc != Z_BUF_ERROR) {
+            snprintf(in->z_error, sizeof(in->z_error), "corrupt gzip data (%s)",
+                     in->z.msg ? in->z.msg : "inflate failed");
+            in->z_done = true;
+        }
+        if (produced > 0) {
+            return (la_ssize_t)produced;
+        }
+    }
+    return 0;
 }
 
 static enum kt_status
 open_file(struct ingest *in, const char *path, struct kt_err *err)
 {
+    unsigned char magic[2] = { 0, 0 };
+    size_t n;
+    const char *base = strrchr(path, '/');
+
     in->fp = fopen(path, "rb");
     if (in->fp == NULL) {
         return kt_err_set(err, KT_EIO, "%s: %s", path, strerror(errno));
     }
+    n = fread(magic, 1, 2, in->fp);
+    rewind(in->fp);
+    in->gzip = n == 2 && magic[0] == 0x1f && magic[1] == 0x8b;
     in->block = malloc(READ_BLOCK);
-    if (in->block == NULL) {
-        return kt_err_set(err, KT_ENOMEM, "out of memory");
-    }
+    in->out = in->gzip ? malloc(READ_BLOCK) : NULL;
     in->a = archive_read_new();
-    if (in->a == NULL) {
+    if (in->block == NULL || (in->gzip && in->out == NULL) || in->a == NULL) {
         return kt_err_set(err, KT_ENOMEM, "out of memory");
     }
-    archive_read_support_filter_gzip(in->a);
-    archive_read_support_filter_bzip2(in->a);
-    archive_read_support_filter_xz(in->a);
-    archive_read_support_filter_zstd(in->a);
+    if (in->gzip) {
+        if (inflateInit2(&in->z, 16 + MAX_WBITS) != Z_OK) {
+            return kt_err_set(err, KT_ENOMEM, "out of memory");
+        }
+        in->z_ready = true;
+        /* A single compressed file (a .gz log) is one entry, named after
+         * the bundle without ".gz". */
+        archive_read_support_format_raw(in->a);
+        snprintf(in->raw_name, sizeof(in->raw_name), "%s",
+                 base ? base + 1 : path);
+        n = strlen(in->raw_name);
+        if (n > 3 && strcmp(in->raw_name + n - 3, ".gz") == 0) {
+            in->raw_name[n - 3] = '\0';
+        }
+    } else {
+        archive_read_support_filter_bzip2(in->a);
+        archive_read_support_filter_xz(in->a);
+        archive_read_support_filter_zstd(in->a);
+    }
     archive_read_support_format_tar(in->a);
     archive_read_support_format_gnutar(in->a);
     archive_read_support_format_zip(in->a);
     archive_read_support_format_empty(in->a);
-    if (archive_read_open(in->a, in, NULL, read_cb, NULL) != ARCHIVE_OK) {
-        return kt_err_set(err, KT_EFORMAT, "%s: not a readable archive: %s",
-                          path, archive_error_string(in->a));
+    if (archive_read_open(in->a, in, NULL, in->gzip ? gzip_cb : read_cb,
+                          NULL) != ARCHIVE_OK) {
+        return kt_err_set(
+                err, KT_EFORMAT, "%s: not a readable archive: %s", path,
+                in->z_error[0] ? in->z_error : archive_error_string(in->a));
     }
     return KT_OK;
 }
@@ -179,6 +291,19 @@ normalise_path(struct kt_buf *b, const char *name)
     return changed;
 }
 
+/* Why libarchive stopped: our own gzip reason first, since libarchive
+ * only sees the inflated stream end early. */
+static const char *
+archive_message(struct ingest *in)
+{
+    const char *msg = archive_error_string(in->a);
+
+    if (in->z_error[0] != '\0') {
+        return in->z_error;
+    }
+    return msg ? msg : "damaged archive";
+}
+
 enum kt_status
 ingest_next(struct ingest *in, struct ingest_entry *e, struct kt_err *err)
 {
@@ -200,19 +325,28 @@ ingest_next(struct ingest *in, struct ingest_entry *e, struct kt_err *err)
     for (;;) {
         rc = archive_read_next_header(in->a, &ae);
         if (rc == ARCHIVE_EOF) {
+            const void *rest;
+
+            /* Inflate what libarchive left unread (tar padding, the gzip
+             * trailer) so that a cut trailer is noticed. */
+            while (in->gzip && gzip_cb(in->a, in, &rest) > 0) {
+                continue;
+            }
             return KT_DONE;
         }
         if (rc == ARCHIVE_FATAL) {
             in->broken = true;
             snprintf(in->broken_msg, sizeof(in->broken_msg), "%s",
-                     archive_error_string(in->a) ? archive_error_string(in->a)
-                                                 : "damaged archive");
+                     archive_message(in));
             return kt_err_set(err, KT_EFORMAT, "%s", in->broken_msg);
         }
         if (in->is_dir) {
             archive_read_disk_descend(in->a);
         }
         name = archive_entry_pathname(ae);
+        if (archive_format(in->a) == ARCHIVE_FORMAT_RAW) {
+            name = in->raw_name;
+        }
         if (name == NULL) {
             name = "";
         }
@@ -276,7 +410,7 @@ ingest_read(struct ingest *in, const void **buf, size_t *len,
         return KT_DONE;
     }
     if (rc == ARCHIVE_FATAL || rc == ARCHIVE_FAILED) {
-        const char *msg = archive_error_string(in->a);
+        const char *msg = archive_message(in);
 
         if (rc == ARCHIVE_FATAL && !in->is_dir) {
             in->broken = true;
@@ -326,6 +460,12 @@ ingest_sha256(struct ingest *in, char hex[65])
     sha256_hex(&in->sha, hex);
 }
 
+const char *
+ingest_stream_error(const struct ingest *in)
+{
+    return in->z_error[0] != '\0' ? in->z_error : NULL;
+}
+
 unsigned long long
 ingest_total_bytes(const struct ingest *in)
 {
@@ -344,6 +484,10 @@ ingest_close(struct ingest *in)
     if (in->fp != NULL) {
         fclose(in->fp);
     }
+    if (in->z_ready) {
+        inflateEnd(&in->z);
+    }
+    free(in->out);
     kt_buf_fini(&in->path);
     kt_buf_fini(&in->target);
     free(in->block);

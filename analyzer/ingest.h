@@ -64,6 +64,11 @@ bool ingest_is_directory(const struct ingest *in);
  * a directory. Complete once ingest_next() has returned KT_DONE. */
 void ingest_sha256(struct ingest *in, char hex[65]);
 
+/* Why the compressed stream ended early ("truncated gzip input"), or
+ * NULL when it ended cleanly. Meaningful once ingest_next() has returned
+ * KT_DONE: a bundle cut after its last entry still reads fully. */
+const char *ingest_stream_error(const struct ingest *in);
+
 /* Bytes of entry data read so far, all entries together. */
 unsigned long long ingest_total_bytes(const struct ingest *in);
 

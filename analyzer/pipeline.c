@@ -791,6 +791,19 @@ pipeline_ingest(struct index *idx, const char *path,
 
         kt_err_clear(&nerr);
         st = ingest_next(in, &ie, &nerr);
+        if (st == KT_DONE && ingest_stream_error(in) != NULL) {
+            /* Every entry was read, but the file itself is cut. */
+            log_warn("%s: %s after the last entry", path,
+                     ingest_stream_error(in));
+            stats->skipped++;
+            stats->archive_damaged = true;
+            st = index_set_meta(idx, "archive_error", ingest_stream_error(in),
+                                err);
+            if (st != KT_OK) {
+                goto out;
+            }
+            st = KT_DONE;
+        }
         if (st == KT_DONE) {
             st = KT_OK;
             break;

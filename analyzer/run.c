@@ -159,37 +159,117 @@ exit_of(enum kt_status st)
     return EXIT_INTERNAL;
 }
 
-/* Print the report of db to -o FILE or stdout, then apply --fail-on. */
+/* Same file (device and inode) as other? False when either is absent. */
+static bool
+same_file(const struct stat *sb, const char *other)
+{
+    struct stat ob;
+
+    return other != NULL && stat(other, &ob) == 0 && sb->st_dev == ob.st_dev &&
+           sb->st_ino == ob.st_ino;
+}
+
+/* The index may only replace an earlier complete kftriage index: never
+ * the bundle, a directory, a device or a file of the user's. */
 static int
-print_report(const struct cli_opts *o, struct sqlite3 *db)
+check_db_path(const char *db, const char *bundle)
+{
+    struct stat sb;
+    struct index *idx = NULL;
+    struct kt_err err;
+
+    if (stat(db, &sb) != 0) {
+        return EXIT_DONE; /* a new file; creating it reports errors */
+    }
+    if (same_file(&sb, bundle)) {
+        log_error("%s: --db names the bundle itself; choose another file", db);
+        return EXIT_USAGE;
+    }
+    if (!S_ISREG(sb.st_mode)) {
+        log_error("%s: not a regular file; --db must name a file", db);
+        return EXIT_USAGE;
+    }
+    if (index_open_ro(db, &idx, &err) != KT_OK) {
+        log_error("%s: exists and is not a kftriage index; not replacing "
+                  "it (remove it or choose another --db)",
+                  db);
+        return EXIT_USAGE;
+    }
+    index_close(idx);
+    return EXIT_DONE;
+}
+
+/* Open -o FILE (or take stdout) before any work, refusing to write the
+ * report over the bundle or the index. */
+static int
+open_output(const struct cli_opts *o, const char *bundle, const char *db,
+            FILE **out)
+{
+    struct stat sb;
+
+    *out = stdout;
+    if (o->output == NULL) {
+        return EXIT_DONE;
+    }
+    if (db != NULL && strcmp(o->output, db) == 0) {
+        log_error("%s: -o names the index; choose another file", o->output);
+        return EXIT_USAGE;
+    }
+    if (stat(o->output, &sb) == 0 &&
+        (same_file(&sb, bundle) || same_file(&sb, db))) {
+        log_error("%s: -o names the %s; choose another file", o->output,
+                  same_file(&sb, bundle) ? "bundle" : "index");
+        return EXIT_USAGE;
+    }
+    *out = fopen(o->output, "w");
+    if (*out == NULL) {
+        log_error("%s: %s", o->output, strerror(errno));
+        return EXIT_USAGE;
+    }
+    return EXIT_DONE;
+}
+
+/* Flush and close the report; a full disk must not look like success. */
+static int
+close_output(const struct cli_opts *o, FILE *out)
+{
+    const char *name = o->output ? o->output : "standard output";
+    int failed = fflush(out) != 0 || ferror(out);
+
+    if (out != stdout && fclose(out) != 0) {
+        failed = 1;
+    }
+    if (failed) {
+        log_error("%s: cannot write the report: %s", name, strerror(errno));
+        return EXIT_INTERNAL;
+    }
+    return EXIT_DONE;
+}
+
+/* Print the report of db to out (closed here), then apply --fail-on. */
+static int
+print_report(const struct cli_opts *o, struct sqlite3 *db, FILE *out)
 {
     struct report_opts ro;
     struct kt_err err;
-    FILE *out = stdout;
     enum kt_status st;
+    int rc;
 
     kt_err_clear(&err);
     memset(&ro, 0, sizeof(ro));
     ro.format = o->format && strcmp(o->format, "json") == 0 ? REPORT_JSON
                                                             : REPORT_TEXT;
     ro.namespace = o->namespace;
-    if (o->output != NULL) {
-        out = fopen(o->output, "w");
-        if (out == NULL) {
-            log_error("%s: %s", o->output, strerror(errno));
-            return EXIT_INTERNAL;
-        }
-    }
     ro.color = out == stdout && isatty(fileno(stdout)) &&
                getenv("NO_COLOR") == NULL;
     st = report_write(db, out, &ro, &err);
-    if (out != stdout && fclose(out) != 0) {
-        log_error("%s: %s", o->output, strerror(errno));
-        return EXIT_INTERNAL;
-    }
+    rc = close_output(o, out);
     if (st != KT_OK) {
         log_error("cannot write the report: %s", err.msg);
         return exit_of(st);
+    }
+    if (rc != EXIT_DONE) {
+        return rc;
     }
     if (o->fail_on != NULL && report_max_severity(db, o->namespace) >=
                                       pattern_severity_rank(o->fail_on)) {
@@ -209,6 +289,7 @@ run_analyze(const struct cli_opts *o, bool report)
     struct correlate_stats cs;
     struct kt_err err;
     char db_path[1100];
+    FILE *out = NULL;
     int rc;
     enum kt_status st;
 
@@ -231,6 +312,13 @@ run_analyze(const struct cli_opts *o, bool report)
         snprintf(db_path, sizeof(db_path), "%s", o->db);
     } else {
         default_db(o->args[0], db_path, sizeof(db_path));
+    }
+    rc = check_db_path(db_path, o->args[0]);
+    if (rc == EXIT_DONE && report) {
+        rc = open_output(o, o->args[0], db_path, &out);
+    }
+    if (rc != EXIT_DONE) {
+        goto out;
     }
     st = index_create(db_path, &idx, &err);
     if (st != KT_OK) {
@@ -273,7 +361,8 @@ run_analyze(const struct cli_opts *o, bool report)
         goto out;
     }
     log_info("index written to %s", db_path);
-    rc = report ? print_report(o, index_db(idx)) : EXIT_DONE;
+    rc = report ? print_report(o, index_db(idx), out) : EXIT_DONE;
+    out = NULL;
     if (ps.skipped > 0) {
         log_warn("%llu entr%s skipped or cut; exit status %d", ps.skipped,
                  ps.skipped == 1 ? "y was" : "ies were",
@@ -284,6 +373,9 @@ run_analyze(const struct cli_opts *o, bool report)
     }
 
 out:
+    if (out != NULL && out != stdout) {
+        fclose(out);
+    }
     index_close(idx);
     match_free(m);
     pattern_set_fini(&set);
@@ -295,6 +387,7 @@ run_report(const struct cli_opts *o)
 {
     struct index *idx = NULL;
     struct kt_err err;
+    FILE *out = NULL;
     int rc;
 
     if (o->n_args != 1) {
@@ -305,7 +398,10 @@ run_report(const struct cli_opts *o)
         log_error("%s", err.msg);
         return EXIT_UNREADABLE;
     }
-    rc = print_report(o, index_db(idx));
+    rc = open_output(o, NULL, o->args[0], &out);
+    if (rc == EXIT_DONE) {
+        rc = print_report(o, index_db(idx), out);
+    }
     index_close(idx);
     return rc;
 }

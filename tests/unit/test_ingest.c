@@ -264,6 +264,81 @@ truncated_archive_gives_entries_before_the_cut(void **state)
     ingest_close(in);
 }
 
+/* Copy the first len bytes of src to dst. */
+static void
+copy_prefix(const char *src, const char *dst, long cut_from_end)
+{
+    struct stat sb;
+    FILE *in = fopen(src, "rb");
+    FILE *out = fopen(dst, "wb");
+    char *bytes;
+    size_t n;
+
+    assert_int_equal(stat(src, &sb), 0);
+    n = (size_t)(sb.st_size - cut_from_end);
+    bytes = malloc((size_t)sb.st_size);
+    assert_int_equal(fread(bytes, 1, (size_t)sb.st_size, in),
+                     (size_t)sb.st_size);
+    fwrite(bytes, 1, n, out);
+    free(bytes);
+    fclose(in);
+    fclose(out);
+}
+
+static void
+gzip_cut_in_its_trailer_keeps_every_entry(void **state)
+{
+    const struct member m[] = {
+        { "a.log", "first\n", NULL, 0 },
+        { "b.log", "second\n", NULL, 0 },
+    };
+    char path[256];
+    char cut[300];
+    struct ingest *in;
+    struct ingest_entry e;
+    struct kt_err err;
+    size_t total;
+    size_t seen = 0;
+
+    (void)state;
+    make_tar("trailer.tar.gz", m, 2, path, sizeof(path));
+    snprintf(cut, sizeof(cut), "%s/trailer-cut.tar.gz", tmp_dir);
+    copy_prefix(path, cut, 1);
+    assert_int_equal(ingest_open(cut, &big, &in, &err), KT_OK);
+    while (ingest_next(in, &e, &err) == KT_OK) {
+        assert_int_equal(drain(in, &total), KT_DONE);
+        seen++;
+    }
+    assert_int_equal(seen, 2);
+    assert_non_null(ingest_stream_error(in));
+    assert_string_equal(ingest_stream_error(in), "truncated gzip input");
+    ingest_close(in);
+}
+
+static void
+single_gzip_file_is_one_entry_named_after_it(void **state)
+{
+    char path[256];
+    char cmd[600];
+    struct ingest *in;
+    struct ingest_entry e;
+    struct kt_err err;
+    size_t total;
+
+    (void)state;
+    snprintf(path, sizeof(path), "%s/manager.log.gz", tmp_dir);
+    snprintf(cmd, sizeof(cmd), "printf 'E0115 boom\\n' | gzip -n > %s", path);
+    assert_int_equal(system(cmd), 0);
+    assert_int_equal(ingest_open(path, &big, &in, &err), KT_OK);
+    assert_int_equal(ingest_next(in, &e, &err), KT_OK);
+    assert_string_equal(e.path, "manager.log");
+    assert_int_equal(drain(in, &total), KT_DONE);
+    assert_int_equal(total, 11);
+    assert_int_equal(ingest_next(in, &e, &err), KT_DONE);
+    assert_null(ingest_stream_error(in));
+    ingest_close(in);
+}
+
 static void
 non_archive_and_missing_file_are_told_apart(void **state)
 {
@@ -300,6 +375,8 @@ main(void)
         cmocka_unit_test(entry_over_limit_is_cut_and_walk_goes_on),
         cmocka_unit_test(entry_count_limit_stops_the_walk),
         cmocka_unit_test(truncated_archive_gives_entries_before_the_cut),
+        cmocka_unit_test(gzip_cut_in_its_trailer_keeps_every_entry),
+        cmocka_unit_test(single_gzip_file_is_one_entry_named_after_it),
         cmocka_unit_test(non_archive_and_missing_file_are_told_apart),
     };
 
