@@ -10,6 +10,7 @@
 #include <stdlib.h>
 #include <string.h>
 #include <sys/stat.h>
+#include <unistd.h>
 
 #include <archive.h>
 #include <archive_entry.h>
@@ -35,6 +36,7 @@ struct ingest {
     struct kt_buf path;
     struct kt_buf target;
     char broken_msg[256];
+    char entry_warning[256]; /* libarchive's warning for this entry */
 
     /* gzip is inflated here with zlib rather than by libarchive, so that
      * a cut stream still yields every byte before the cut (libarchive's
@@ -313,6 +315,7 @@ ingest_next(struct ingest *in, struct ingest_entry *e, struct kt_err *err)
     int rc;
 
     memset(e, 0, sizeof(*e));
+    in->entry_warning[0] = '\0';
     if (in->broken) {
         return kt_err_set(err, KT_EFORMAT, "%s", in->broken_msg);
     }
@@ -340,8 +343,23 @@ ingest_next(struct ingest *in, struct ingest_entry *e, struct kt_err *err)
                      archive_message(in));
             return kt_err_set(err, KT_EFORMAT, "%s", in->broken_msg);
         }
-        if (in->is_dir) {
-            archive_read_disk_descend(in->a);
+        if (rc != ARCHIVE_OK) {
+            /* A warning (an unreadable directory, a file that vanished)
+             * belongs to this entry; the walk goes on. */
+            snprintf(in->entry_warning, sizeof(in->entry_warning), "%s",
+                     archive_message(in));
+        }
+        if (in->is_dir && archive_entry_filetype(ae) == AE_IFDIR) {
+            const char *src = archive_entry_sourcepath(ae);
+
+            /* libarchive reports a directory it cannot open only later
+             * and without its name, so check before descending. */
+            if (src != NULL && access(src, R_OK | X_OK) != 0) {
+                snprintf(in->entry_warning, sizeof(in->entry_warning),
+                         "cannot read directory: %s", strerror(errno));
+            } else {
+                archive_read_disk_descend(in->a);
+            }
         }
         name = archive_entry_pathname(ae);
         if (archive_format(in->a) == ARCHIVE_FORMAT_RAW) {
@@ -369,6 +387,7 @@ ingest_next(struct ingest *in, struct ingest_entry *e, struct kt_err *err)
         e->path_changed = false;
     }
     e->path = in->path.data;
+    e->warning = in->entry_warning[0] ? in->entry_warning : NULL;
     e->mtime = archive_entry_mtime_is_set(ae) ? archive_entry_mtime(ae) : 0;
     link = archive_entry_hardlink(ae);
     if (link != NULL) {
@@ -408,6 +427,10 @@ ingest_read(struct ingest *in, const void **buf, size_t *len,
     rc = archive_read_data_block(in->a, buf, len, &offset);
     if (rc == ARCHIVE_EOF) {
         return KT_DONE;
+    }
+    if (rc == ARCHIVE_WARN && in->is_dir) {
+        /* An unreadable file of a directory: that entry only. */
+        return kt_err_set(err, KT_EIO, "%s", archive_message(in));
     }
     if (rc == ARCHIVE_FATAL || rc == ARCHIVE_FAILED) {
         const char *msg = archive_message(in);

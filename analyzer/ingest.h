@@ -33,6 +33,7 @@ struct ingest_entry {
     enum ingest_type type;
     const char *link_target; /* symlinks and hard links, else NULL */
     long long mtime;         /* seconds since the epoch, 0 if unknown */
+    const char *warning;     /* what libarchive warned of, else NULL */
 };
 
 struct ingest;

@@ -830,6 +830,19 @@ pipeline_ingest(struct index *idx, const char *path,
             en.year = year_of(newest);
         }
         note_layout(&ls, ie.path);
+        if (ie.warning != NULL &&
+            (ie.type == INGEST_FILE || ie.type == INGEST_DIR)) {
+            /* An unreadable file or directory: its content is missing. */
+            log_warn("%s: %s; skipped", ie.path, ie.warning);
+            st = record_entry(idx, &ie,
+                              ie.type == INGEST_DIR ? "directory" : "file",
+                              "skipped", ie.warning, stats, err);
+            stats->skipped++;
+            if (st != KT_OK) {
+                goto out;
+            }
+            continue;
+        }
         if (ie.type == INGEST_DIR) {
             continue;
         }
