@@ -289,23 +289,25 @@ static enum kt_status
 find_unexplained(sqlite3 *db, struct correlate_stats *cs, struct kt_err *err)
 {
     static const char sql[] =
-            "INSERT INTO unexplained(text, count, file_id, line, first_ts)"
-            " SELECT text, n, file_id, line, ts FROM ("
-            " SELECT kt_norm(l.text) AS k, l.text AS text, count(*) AS n,"
-            " min(l.id) AS first, l.file_id AS file_id, l.line AS line,"
-            " min(l.ts) AS ts FROM logs l"
+            "INSERT INTO unexplained(namespace, text, count, file_id, line,"
+            " first_seen)"
+            " SELECT ns, text, n, file_id, line, ts FROM ("
+            " SELECT coalesce(f.namespace, '') AS ns, kt_norm(l.text) AS k,"
+            " l.text AS text, count(*) AS n, min(l.id) AS first,"
+            " l.file_id AS file_id, l.line AS line, min(l.ts) AS ts"
+            " FROM logs l JOIN files f ON f.id = l.file_id"
             " WHERE l.level IN ('error', 'fatal') AND NOT EXISTS ("
             " SELECT 1 FROM matches m WHERE m.source = 'log'"
-            " AND m.source_id = l.id AND " EXPLAINED_SQL ") GROUP BY k"
+            " AND m.source_id = l.id AND " EXPLAINED_SQL ") GROUP BY ns, k"
             " UNION ALL"
-            " SELECT kt_norm(e.reason || ': ' || e.message),"
+            " SELECT e.namespace, kt_norm(e.reason || ': ' || e.message),"
             " e.reason || ': ' || e.message, sum(e.count), min(e.id),"
-            " e.file_id, e.line, min(e.last_seen) FROM events e"
-            " WHERE e.type = 'Warning' AND NOT EXISTS ("
+            " e.file_id, e.line, min(coalesce(e.first_seen, e.last_seen))"
+            " FROM events e WHERE e.type = 'Warning' AND NOT EXISTS ("
             " SELECT 1 FROM matches m WHERE m.source = 'event'"
             " AND m.source_id = e.id AND " EXPLAINED_SQL ")"
-            " GROUP BY kt_norm(e.reason || ': ' || e.message))"
-            " ORDER BY n DESC, first LIMIT 20";
+            " GROUP BY e.namespace, kt_norm(e.reason || ': ' || e.message))"
+            " ORDER BY n DESC, first LIMIT 100";
 
     if (sqlite3_create_function(db, "kt_norm", 1,
                                 SQLITE_UTF8 | SQLITE_DETERMINISTIC, NULL,

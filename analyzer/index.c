@@ -5,6 +5,8 @@
  * index_db(); the schema below is documented in README.md. */
 #include "index.h"
 
+#include <errno.h>
+#include <signal.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -80,8 +82,9 @@ static const char schema_sql[] =
         " name TEXT, container TEXT, file_id INTEGER, line INTEGER,"
         " ts TEXT, text TEXT, title TEXT, root_cause TEXT, fix TEXT,"
         " next_steps TEXT, refs TEXT);"
-        "CREATE TABLE unexplained(id INTEGER PRIMARY KEY, text TEXT,"
-        " count INTEGER, file_id INTEGER, line INTEGER, first_ts TEXT);"
+        "CREATE TABLE unexplained(id INTEGER PRIMARY KEY, namespace TEXT,"
+        " text TEXT, count INTEGER, file_id INTEGER, line INTEGER,"
+        " first_seen TEXT);"
         "CREATE TABLE findings(id INTEGER PRIMARY KEY, parent_id INTEGER,"
         " rank INTEGER, rule TEXT, category TEXT, severity TEXT,"
         " confidence REAL, title TEXT, namespace TEXT, kind TEXT,"
@@ -188,6 +191,38 @@ static const char post_load_sql[] =
         "CREATE INDEX logs_level ON logs(level);"
         "CREATE INDEX matches_pattern ON matches(pattern);";
 
+/* The temporary index being written, removed if a signal stops the run,
+ * so that no half-written file is left behind. One at a time. */
+static char pending_tmp[4200];
+static volatile sig_atomic_t have_pending;
+
+static void
+on_fatal_signal(int sig)
+{
+    if (have_pending) {
+        unlink(pending_tmp);
+    }
+    signal(sig, SIG_DFL);
+    raise(sig);
+}
+
+static void
+watch_tmp(const char *path)
+{
+    static const int sigs[] = { SIGINT, SIGTERM, SIGHUP };
+    struct sigaction sa;
+    size_t i;
+
+    snprintf(pending_tmp, sizeof(pending_tmp), "%s", path);
+    have_pending = 1;
+    memset(&sa, 0, sizeof(sa));
+    sa.sa_handler = on_fatal_signal;
+    sigemptyset(&sa.sa_mask);
+    for (i = 0; i < sizeof(sigs) / sizeof(sigs[0]); i++) {
+        sigaction(sigs[i], &sa, NULL);
+    }
+}
+
 static enum kt_status
 db_error(struct index *idx, struct kt_err *err, const char *what)
 {
@@ -237,6 +272,7 @@ index_create(const char *path, struct index **out, struct kt_err *err)
                         idx->tmp_path);
         goto out;
     }
+    watch_tmp(idx->tmp_path);
     if (sqlite3_open_v2(idx->tmp_path, &idx->db,
                         SQLITE_OPEN_READWRITE | SQLITE_OPEN_CREATE,
                         NULL) != SQLITE_OK) {
@@ -321,9 +357,10 @@ index_commit(struct index *idx, struct kt_err *err)
         return db_error(idx, err, "cannot commit");
     }
     if (rename(idx->tmp_path, idx->path) != 0) {
-        return kt_err_set(err, KT_EDB, "%s: cannot rename into place",
-                          idx->path);
+        return kt_err_set(err, KT_EDB, "%s: cannot rename %s into place: %s",
+                          idx->path, idx->tmp_path, strerror(errno));
     }
+    have_pending = 0;
     idx->committed = true;
     return KT_OK;
 }
@@ -342,6 +379,7 @@ index_close(struct index *idx)
     sqlite3_close(idx->db);
     if (!idx->committed && idx->tmp_path != NULL) {
         unlink(idx->tmp_path);
+        have_pending = 0;
     }
     free(idx->path);
     free(idx->tmp_path);

@@ -388,6 +388,10 @@ ingest_next(struct ingest *in, struct ingest_entry *e, struct kt_err *err)
     }
     e->path = in->path.data;
     e->warning = in->entry_warning[0] ? in->entry_warning : NULL;
+    if (in->is_dir) {
+        e->dev = (unsigned long long)archive_entry_dev(ae);
+        e->ino = (unsigned long long)archive_entry_ino64(ae);
+    }
     e->mtime = archive_entry_mtime_is_set(ae) ? archive_entry_mtime(ae) : 0;
     link = archive_entry_hardlink(ae);
     if (link != NULL) {

@@ -34,6 +34,8 @@ struct ingest_entry {
     const char *link_target; /* symlinks and hard links, else NULL */
     long long mtime;         /* seconds since the epoch, 0 if unknown */
     const char *warning;     /* what libarchive warned of, else NULL */
+    unsigned long long dev;  /* directory bundles: the file's device */
+    unsigned long long ino;  /* and inode; both 0 for archives */
 };
 
 struct ingest;

@@ -33,10 +33,10 @@ push_offset(struct item_offsets *io, size_t off)
 }
 
 /* Walk the text once, tracking strings and depth, and record where each
- * element of the item list begins. Malformed text just yields fewer
- * offsets; cJSON decides validity. */
+ * element of the item list begins and how deep the nesting goes.
+ * Malformed text just yields fewer offsets; cJSON decides validity. */
 static void
-scan_items(const char *buf, size_t len, struct item_offsets *io)
+scan_items(const char *buf, size_t len, struct item_offsets *io, int *max_depth)
 {
     size_t i = 0;
     int depth = 0;
@@ -73,6 +73,9 @@ scan_items(const char *buf, size_t len, struct item_offsets *io)
         }
         if (c == '[' || c == '{') {
             depth++;
+            if (depth > *max_depth) {
+                *max_depth = depth;
+            }
             if (c == '[' && depth == 2 && last_key_items) {
                 list_depth = 2;
             }
@@ -157,6 +160,15 @@ str_at(const cJSON *obj, const char *key)
     return cJSON_IsString(v) ? v->valuestring : NULL;
 }
 
+/* Copy a time only when it is a valid RFC 3339 time (see kt.h). */
+static void
+copy_time(char **field, const char *s)
+{
+    if (kt_valid_time(s)) {
+        kt_set_field(field, s, strlen(s));
+    }
+}
+
 static enum kt_status
 copy(char **field, const char *s)
 {
@@ -212,7 +224,7 @@ read_state(const cJSON *state, char **name, char **reason, char **message,
             *has_exit = true;
         }
         if (finished != NULL) {
-            copy(finished, str_at(s, "finishedAt"));
+            copy_time(finished, str_at(s, "finishedAt"));
         }
         return;
     }
@@ -239,7 +251,10 @@ read_containers(struct kt_object *o, const cJSON *list, bool is_init,
         v = cJSON_GetObjectItemCaseSensitive(cs, "ready");
         c->ready = cJSON_IsTrue(v);
         v = cJSON_GetObjectItemCaseSensitive(cs, "restartCount");
-        c->restarts = cJSON_IsNumber(v) ? (long)v->valuedouble : 0;
+        c->restarts = cJSON_IsNumber(v) && v->valuedouble >= 0 &&
+                                      v->valuedouble < 1e12
+                              ? (long)v->valuedouble
+                              : 0;
         read_state(cJSON_GetObjectItemCaseSensitive(cs, "state"), &c->state,
                    &c->reason, &c->message, &c->exit_code, &c->has_exit_code,
                    NULL);
@@ -280,7 +295,7 @@ read_conditions(struct kt_object *o, const cJSON *list, const char *buf,
         copy(&c->status, str_at(cd, "status"));
         copy(&c->reason, str_at(cd, "reason"));
         copy(&c->message, str_at(cd, "message"));
-        copy(&c->last_transition, str_at(cd, "lastTransitionTime"));
+        copy_time(&c->last_transition, str_at(cd, "lastTransitionTime"));
         snprintf(quoted, sizeof(quoted), "\"%s\"", c->type ? c->type : "");
         c->line = line_of(buf, status_off, to, line, quoted, NULL);
     }
@@ -397,7 +412,7 @@ read_object(struct kt_object *o, const cJSON *item, const char *kind,
     copy(&o->name, str_at(md, "name"));
     copy(&o->namespace, str_at(md, "namespace"));
     copy(&o->uid, str_at(md, "uid"));
-    copy(&o->created, str_at(md, "creationTimestamp"));
+    copy_time(&o->created, str_at(md, "creationTimestamp"));
     copy_map(&o->labels, cJSON_GetObjectItemCaseSensitive(md, "labels"));
     cJSON_ArrayForEach(ref, owners)
     {
@@ -500,11 +515,14 @@ read_event(struct kt_event *e, const cJSON *item, const char *buf, size_t from,
     if (!cJSON_IsNumber(count)) {
         count = cJSON_GetObjectItemCaseSensitive(series, "count");
     }
-    e->count = cJSON_IsNumber(count) ? (long)count->valuedouble : 1;
-    copy(&e->first_seen, str_at(item, "firstTimestamp"));
-    copy(&e->last_seen, str_at(item, "lastTimestamp"));
+    e->count = cJSON_IsNumber(count) && count->valuedouble >= 1 &&
+                               count->valuedouble < 1e12
+                       ? (long)count->valuedouble
+                       : 1;
+    copy_time(&e->first_seen, str_at(item, "firstTimestamp"));
+    copy_time(&e->last_seen, str_at(item, "lastTimestamp"));
     if (e->last_seen == NULL) {
-        copy(&e->last_seen, str_at(item, "eventTime"));
+        copy_time(&e->last_seen, str_at(item, "eventTime"));
     }
     if (e->first_seen == NULL) {
         copy(&e->first_seen, e->last_seen);
@@ -571,30 +589,24 @@ jsonobj_extract(const char *buf, size_t len, const char *kind_hint,
 {
     struct item_offsets io = { NULL, 0 };
     struct line_counter lc = { buf, 0, 1 };
-    cJSON *root;
+    cJSON *root = NULL;
     const cJSON *items;
     const cJSON *item;
     const char *list_kind = NULL;
     enum kt_status st = KT_OK;
     char scratch[128];
     const char *end = NULL;
+    int depth = 0;
     size_t i = 0;
 
     *n_items = 0;
-    root = cJSON_ParseWithLengthOpts(buf, len, &end, false);
-    if (root != NULL) {
-        /* Only white space may follow the value: JSON lines and
-         * concatenated values are not one document. */
-        while (end < buf + len && strchr(" \t\r\n", *end) != NULL) {
-            end++;
-        }
-        if (end < buf + len) {
-            cJSON_Delete(root);
-            return kt_err_set(err, KT_EFORMAT,
-                              "invalid JSON: more than one value (line %ld)",
-                              line_at(&lc, (size_t)(end - buf)));
-        }
+    scan_items(buf, len, &io, &depth);
+    if (depth > KT_MAX_JSON_DEPTH) {
+        st = kt_err_set(err, KT_ELIMIT, "JSON nested deeper than %d levels",
+                        KT_MAX_JSON_DEPTH);
+        goto out;
     }
+    root = cJSON_ParseWithLengthOpts(buf, len, &end, false);
     if (root == NULL) {
         const char *at = cJSON_GetErrorPtr();
         long line = 1;
@@ -602,7 +614,19 @@ jsonobj_extract(const char *buf, size_t len, const char *kind_hint,
         if (at != NULL && at >= buf && at <= buf + len) {
             line = line_at(&lc, (size_t)(at - buf));
         }
-        return kt_err_set(err, KT_EFORMAT, "invalid JSON near line %ld", line);
+        st = kt_err_set(err, KT_EFORMAT, "invalid JSON near line %ld", line);
+        goto out;
+    }
+    /* Only white space may follow the value: JSON lines and concatenated
+     * values are not one document. */
+    while (end < buf + len && strchr(" \t\r\n", *end) != NULL) {
+        end++;
+    }
+    if (end < buf + len) {
+        st = kt_err_set(err, KT_EFORMAT,
+                        "invalid JSON: more than one value (line %ld)",
+                        line_at(&lc, (size_t)(end - buf)));
+        goto out;
     }
     if (cJSON_IsArray(root)) {
         items = root;
@@ -621,7 +645,6 @@ jsonobj_extract(const char *buf, size_t len, const char *kind_hint,
         }
         goto out;
     }
-    scan_items(buf, len, &io);
     cJSON_ArrayForEach(item, items)
     {
         const char *kind =

@@ -17,7 +17,8 @@
  * Line numbers of each item (and of the event message, container status
  * and condition inside it) are found in buf. *n_items counts what was
  * delivered. Returns KT_EFORMAT with err set when the text is not JSON,
- * or the first error of a sink callback. */
+ * KT_ELIMIT when it nests deeper than KT_MAX_JSON_DEPTH, or the first
+ * error of a sink callback. */
 enum kt_status jsonobj_extract(const char *buf, size_t len,
                                const char *kind_hint,
                                const struct kt_sink *sink, size_t *n_items,

@@ -256,3 +256,109 @@ kt_parse_size(const char *s, unsigned long long max, unsigned long long *out)
     *out = v * mul;
     return KT_OK;
 }
+
+/* Read n digits at s into *v; false if any is not a digit. */
+static bool
+digits(const char *s, int n, int *v)
+{
+    int i;
+
+    *v = 0;
+    for (i = 0; i < n; i++) {
+        if (s[i] < '0' || s[i] > '9') {
+            return false;
+        }
+        *v = *v * 10 + (s[i] - '0');
+    }
+    return true;
+}
+
+bool
+kt_valid_time(const char *s)
+{
+    static const int mdays[] = {
+        31, 29, 31, 30, 31, 30, 31, 31, 30, 31, 30, 31
+    };
+    int y, mo, d, h, mi, sec, zh, zm;
+    const char *p;
+
+    if (s == NULL || strnlen(s, 20) < 20 || !digits(s, 4, &y) || s[4] != '-' ||
+        !digits(s + 5, 2, &mo) || s[7] != '-' || !digits(s + 8, 2, &d) ||
+        (s[10] != 'T' && s[10] != ' ') || !digits(s + 11, 2, &h) ||
+        s[13] != ':' || !digits(s + 14, 2, &mi) || s[16] != ':' ||
+        !digits(s + 17, 2, &sec)) {
+        return false;
+    }
+    if (y < 1970 || mo < 1 || mo > 12 || d < 1 || d > mdays[mo - 1] || h > 23 ||
+        mi > 59 || sec > 60) {
+        return false;
+    }
+    p = s + 19;
+    if (*p == '.') {
+        p++;
+        if (*p < '0' || *p > '9') {
+            return false;
+        }
+        while (*p >= '0' && *p <= '9') {
+            p++;
+        }
+    }
+    if (*p == 'Z') {
+        return p[1] == '\0';
+    }
+    return (*p == '+' || *p == '-') && digits(p + 1, 2, &zh) && p[3] == ':' &&
+           digits(p + 4, 2, &zm) && p[6] == '\0' && zh < 24 && zm < 60;
+}
+
+/* Length of the valid UTF-8 sequence at s, or 0 when it is invalid. */
+static size_t
+utf8_len(const unsigned char *s)
+{
+    size_t n;
+    size_t i;
+
+    if (s[0] < 0x80) {
+        return 1;
+    }
+    if (s[0] >= 0xc2 && s[0] <= 0xdf) {
+        n = 2;
+    } else if (s[0] >= 0xe0 && s[0] <= 0xef) {
+        n = 3;
+    } else if (s[0] >= 0xf0 && s[0] <= 0xf4) {
+        n = 4;
+    } else {
+        return 0;
+    }
+    for (i = 1; i < n; i++) {
+        if ((s[i] & 0xc0) != 0x80) {
+            return 0;
+        }
+    }
+    /* Overlong forms, surrogates and code points past U+10FFFF. */
+    if ((s[0] == 0xe0 && s[1] < 0xa0) || (s[0] == 0xed && s[1] > 0x9f) ||
+        (s[0] == 0xf0 && s[1] < 0x90) || (s[0] == 0xf4 && s[1] > 0x8f)) {
+        return 0;
+    }
+    return n;
+}
+
+char *
+kt_utf8_clean(const char *s)
+{
+    const unsigned char *p = (const unsigned char *)s;
+    struct kt_buf b;
+
+    kt_buf_init(&b, strlen(s) * 3 + 1);
+    while (*p != '\0') {
+        size_t n = utf8_len(p);
+
+        if (n == 0) {
+            kt_buf_append(&b, "\xef\xbf\xbd", 3);
+            p++;
+        } else {
+            kt_buf_append(&b, p, n);
+            p += n;
+        }
+    }
+    return kt_buf_take(&b);
+}

@@ -87,6 +87,15 @@ const char *kt_memmem(const char *hay, size_t len, const char *needle,
 /* Remove trailing spaces, tabs, CR and LF in place; returns the new length. */
 size_t kt_rtrim(char *s, size_t len);
 
+/* Is s an RFC 3339 time as Kubernetes writes them,
+ * "YYYY-MM-DDTHH:MM:SS[.fraction](Z|+HH:MM|-HH:MM)", with every field in
+ * range? Bundle times are compared as text, so anything else is dropped. */
+bool kt_valid_time(const char *s);
+
+/* Copy s with every invalid UTF-8 sequence replaced by U+FFFD, so that
+ * JSON output stays valid. Caller frees; NULL when out of memory. */
+char *kt_utf8_clean(const char *s);
+
 /* Parse a non-negative decimal number with an optional unit suffix
  * (k, M, G: powers of 1024) into *out. Rejects overflow, empty input,
  * trailing garbage and values above max. */

@@ -360,6 +360,9 @@ col_text(sqlite3_stmt *s, int col)
     return (const char *)sqlite3_column_text(s, col);
 }
 
+/* The node of object o: its own name for a Node, else where it runs. */
+#define NODE_OF_O " CASE WHEN o.kind = 'Node' THEN o.name ELSE o.node END,"
+
 /* Each source: the query that reads its records. Columns: id, namespace,
  * kind, name, container, node, reason, path, file_id, line, ts, text,
  * image. */
@@ -368,16 +371,19 @@ static const struct {
     const char *sql;
 } source_sql[] = {
     { PSRC_EVENT,
-      "SELECT e.id, e.namespace, e.kind, e.name, NULL, NULL, e.reason,"
+      "SELECT e.id, e.namespace, e.kind, e.name, NULL,"
+      " CASE WHEN e.kind = 'Node' THEN e.name ELSE (SELECT o.node"
+      " FROM objects o WHERE o.kind = e.kind AND o.namespace = e.namespace"
+      " AND o.name = e.name) END, e.reason,"
       " NULL, e.file_id, e.line, coalesce(e.last_seen, e.first_seen),"
       " e.message, NULL FROM events e WHERE e.message IS NOT NULL" },
     { PSRC_CONDITION,
-      "SELECT c.id, o.namespace, o.kind, o.name, NULL, o.node, c.reason,"
+      "SELECT c.id, o.namespace, o.kind, o.name, NULL," NODE_OF_O " c.reason,"
       " NULL, c.file_id, c.line, c.last_transition, c.message, NULL"
       " FROM conditions c JOIN objects o ON o.id = c.object_id"
       " WHERE c.message IS NOT NULL AND c.message != ''" },
     { PSRC_STATUS,
-      "SELECT o.id, o.namespace, o.kind, o.name, NULL, o.node, o.reason,"
+      "SELECT o.id, o.namespace, o.kind, o.name, NULL," NODE_OF_O " o.reason,"
       " NULL, o.file_id, o.line, NULL,"
       " coalesce(o.reason, '') || ': ' || coalesce(o.message, ''), o.images"
       " FROM objects o WHERE o.reason IS NOT NULL OR o.message IS NOT NULL" },

@@ -10,6 +10,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/stat.h>
 #include <time.h>
 
 #include "describe.h"
@@ -233,6 +234,7 @@ classify(const char *path, const char *buf, size_t len)
     const unsigned char *u = (const unsigned char *)buf;
     size_t i = 0;
     size_t nul = 0;
+    size_t ctrl = 0;
 
     if (len == 0) {
         return FT_EMPTY;
@@ -246,10 +248,16 @@ classify(const char *path, const char *buf, size_t len)
         (len >= 4 && memcmp(buf, "\x28\xb5\x2f\xfd", 4) == 0)) {
         return FT_ARCHIVE;
     }
+    /* NUL runs are padding (a log preallocated before a node crashed)
+     * and do not make text binary; other control bytes do. */
     for (i = 0; i < len && i < 1024; i++) {
-        nul += u[i] == 0;
+        if (u[i] == 0) {
+            nul++;
+        } else if (u[i] < 0x20 && strchr("\t\n\r\f\v\033", u[i]) == NULL) {
+            ctrl++;
+        }
     }
-    if (nul > 8) {
+    if (nul == i || ctrl * 10 > i - nul) {
         return FT_BINARY;
     }
     i = 0;
@@ -480,7 +488,7 @@ finish(struct entry *en, size_t *n_items)
             /* One JSON value per line is a structured log, not a list. */
             en->type = FT_LOG;
             st = feed_text(en, doc, en->doc.len);
-        } else if (st == KT_EFORMAT) {
+        } else if (st == KT_EFORMAT || st == KT_ELIMIT) {
             if (en->note[0] == '\0') {
                 snprintf(en->note, sizeof(en->note), "%s", jerr.msg);
             }
@@ -492,6 +500,12 @@ finish(struct entry *en, size_t *n_items)
         (en->line.len > 0 || en->line_cut)) {
         en->lineno++;
         st = text_line(en, en->line.data, en->line.len);
+        if (en->line_cut) {
+            snprintf(en->note, sizeof(en->note),
+                     "line %ld longer than %u bytes was cut", en->lineno,
+                     KT_MAX_LINE);
+            en->limit_hit = true;
+        }
         kt_buf_reset(&en->line);
     }
     if (st == KT_OK && en->type == FT_LOG) {
@@ -764,10 +778,25 @@ write_meta(struct index *idx, struct ingest *in, const char *path,
     return st;
 }
 
+/* Is this directory entry one of the files kftriage writes itself? */
+static bool
+is_own_file(const struct ingest_entry *ie, const char *const *own)
+{
+    struct stat sb;
+
+    for (; own != NULL && *own != NULL && ie->ino != 0; own++) {
+        if (stat(*own, &sb) == 0 && (unsigned long long)sb.st_dev == ie->dev &&
+            (unsigned long long)sb.st_ino == ie->ino) {
+            return true;
+        }
+    }
+    return false;
+}
+
 enum kt_status
 pipeline_ingest(struct index *idx, const char *path,
-                const struct ingest_limits *lim, struct pipeline_stats *stats,
-                struct kt_err *err)
+                const struct ingest_limits *lim, const char *const *own_files,
+                struct pipeline_stats *stats, struct kt_err *err)
 {
     struct ingest *in = NULL;
     struct ingest_entry ie;
@@ -813,6 +842,20 @@ pipeline_ingest(struct index *idx, const char *path,
                 st = kt_err_set(err, KT_EFORMAT, "%s: %s", path, nerr.msg);
                 goto out;
             }
+            if (st == KT_ELIMIT) {
+                /* Too many entries: what was read stands, the rest is
+                 * one skipped item in the coverage. */
+                log_warn("%s: %s", path, nerr.msg);
+                ie.path = "(the rest of the bundle)";
+                ie.type = INGEST_OTHER;
+                st = record_entry(idx, &ie, "limit", "skipped", nerr.msg, stats,
+                                  err);
+                stats->skipped++;
+                if (st != KT_OK) {
+                    goto out;
+                }
+                break;
+            }
             /* Damaged after some entries: keep what was read. */
             log_warn("%s: %s; the rest of the bundle is not readable", path,
                      nerr.msg);
@@ -845,6 +888,9 @@ pipeline_ingest(struct index *idx, const char *path,
         }
         if (ie.type == INGEST_DIR) {
             continue;
+        }
+        if (is_own_file(&ie, own_files)) {
+            continue; /* the index being written, or an earlier one */
         }
         if (ie.path_changed) {
             log_warn("%s: unsafe entry name, stored as '%s'", path, ie.path);

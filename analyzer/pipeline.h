@@ -21,13 +21,16 @@ struct pipeline_stats {
     bool archive_damaged; /* reading stopped early: truncated, corrupt */
 };
 
-/* Ingest the bundle at path into idx. Returns KT_OK when the walk ended
- * (entries may have been skipped: see stats), KT_EIO or KT_EFORMAT when
- * the bundle could not be read at all, KT_EDB or KT_ENOMEM when the run
- * must stop. Writes bundle facts (path, sha256, layout, collected_at) to
- * the index's meta table. */
+/* Ingest the bundle at path into idx. own_files (NULL-terminated, may be
+ * NULL) names files kftriage itself writes, such as the index; a
+ * directory bundle that contains them does not read them. Returns KT_OK
+ * when the walk ended (entries may have been skipped: see stats), KT_EIO
+ * or KT_EFORMAT when the bundle could not be read at all, KT_EDB or
+ * KT_ENOMEM when the run must stop. Writes bundle facts (path, sha256,
+ * layout, collected_at) to the index's meta table. */
 enum kt_status pipeline_ingest(struct index *idx, const char *path,
                                const struct ingest_limits *lim,
+                               const char *const *own_files,
                                struct pipeline_stats *stats,
                                struct kt_err *err);
 

@@ -95,7 +95,8 @@ static const char evidence_sql[] =
         " ORDER BY e.rowid";
 static const char unexplained_sql[] =
         "SELECT u.text, u.count, fl.path, u.line FROM unexplained u"
-        " LEFT JOIN files fl ON fl.id = u.file_id ORDER BY u.id";
+        " LEFT JOIN files fl ON fl.id = u.file_id"
+        " WHERE ?1 IS NULL OR u.namespace = ?1 ORDER BY u.id LIMIT 20";
 static const char skipped_sql[] =
         "SELECT path, status, coalesce(note, '') FROM files"
         " WHERE status IN ('skipped', 'partial') ORDER BY id";
@@ -128,6 +129,17 @@ static const struct {
 
 /* ---- JSON ---------------------------------------------------------- */
 
+/* Add a string member; bundle text may hold invalid UTF-8, which would
+ * make the whole report invalid JSON, so it is cleaned first. */
+static void
+add_str(cJSON *obj, const char *key, const char *value)
+{
+    char *clean = kt_utf8_clean(value ? value : "");
+
+    cJSON_AddStringToObject(obj, key, clean ? clean : "");
+    free(clean);
+}
+
 static cJSON *
 lines_array(const char *text)
 {
@@ -140,7 +152,10 @@ lines_array(const char *text)
         char *item = kt_strndup(p, n);
 
         if (item != NULL && n > 0) {
-            cJSON_AddItemToArray(arr, cJSON_CreateString(item));
+            char *clean = kt_utf8_clean(item);
+
+            cJSON_AddItemToArray(arr, cJSON_CreateString(clean ? clean : ""));
+            free(clean);
         }
         free(item);
         p = nl ? nl + 1 : NULL;
@@ -159,25 +174,25 @@ json_finding(sqlite3 *db, sqlite3_stmt *s, int depth)
     sqlite3_stmt *q;
 
     cJSON_AddNumberToObject(f, "rank", sqlite3_column_int(s, F_RANK));
-    cJSON_AddStringToObject(f, "rule", col(s, F_RULE));
-    cJSON_AddStringToObject(f, "category", col(s, F_CATEGORY));
-    cJSON_AddStringToObject(f, "severity", col(s, F_SEVERITY));
+    add_str(f, "rule", col(s, F_RULE));
+    add_str(f, "category", col(s, F_CATEGORY));
+    add_str(f, "severity", col(s, F_SEVERITY));
     cJSON_AddNumberToObject(
             f, "confidence",
             (double)(long)(sqlite3_column_double(s, F_CONFIDENCE) * 100 + 0.5) /
                     100.0);
-    cJSON_AddStringToObject(f, "title", col(s, F_TITLE));
-    cJSON_AddStringToObject(subject, "namespace", col(s, F_NAMESPACE));
-    cJSON_AddStringToObject(subject, "kind", col(s, F_KIND));
-    cJSON_AddStringToObject(subject, "name", col(s, F_NAME));
+    add_str(f, "title", col(s, F_TITLE));
+    add_str(subject, "namespace", col(s, F_NAMESPACE));
+    add_str(subject, "kind", col(s, F_KIND));
+    add_str(subject, "name", col(s, F_NAME));
     cJSON_AddItemToObject(f, "subject", subject);
-    cJSON_AddStringToObject(f, "root_cause", col(s, F_CAUSE));
-    cJSON_AddStringToObject(f, "fix", col(s, F_FIX));
+    add_str(f, "root_cause", col(s, F_CAUSE));
+    add_str(f, "fix", col(s, F_FIX));
     cJSON_AddItemToObject(f, "next_steps", lines_array(col(s, F_STEPS)));
     cJSON_AddItemToObject(f, "references", lines_array(col(s, F_REFS)));
     if (sqlite3_column_type(s, F_FIRST) != SQLITE_NULL) {
-        cJSON_AddStringToObject(f, "first_seen", col(s, F_FIRST));
-        cJSON_AddStringToObject(f, "last_seen", col(s, F_LAST));
+        add_str(f, "first_seen", col(s, F_FIRST));
+        add_str(f, "last_seen", col(s, F_LAST));
     }
     cJSON_AddNumberToObject(f, "evidence_total",
                             sqlite3_column_int(s, F_N_EVIDENCE));
@@ -186,10 +201,10 @@ json_finding(sqlite3 *db, sqlite3_stmt *s, int depth)
         while (sqlite3_step(q) == SQLITE_ROW) {
             cJSON *e = cJSON_CreateObject();
 
-            cJSON_AddStringToObject(e, "file", col(q, 0));
+            add_str(e, "file", col(q, 0));
             cJSON_AddNumberToObject(e, "line", sqlite3_column_int(q, 1));
-            cJSON_AddStringToObject(e, "source", col(q, 2));
-            cJSON_AddStringToObject(e, "text", col(q, 3));
+            add_str(e, "source", col(q, 2));
+            add_str(e, "text", col(q, 3));
             cJSON_AddItemToArray(evidence, e);
         }
         sqlite3_finalize(q);
@@ -221,7 +236,7 @@ json_coverage(sqlite3 *db)
         while (sqlite3_step(s) == SQLITE_ROW) {
             cJSON *o = cJSON_CreateObject();
 
-            cJSON_AddStringToObject(o, "what", col(s, 0));
+            add_str(o, "what", col(s, 0));
             cJSON_AddNumberToObject(o, "count",
                                     (double)sqlite3_column_int64(s, 1));
             cJSON_AddItemToArray(seen, o);
@@ -247,7 +262,7 @@ json_coverage(sqlite3 *db)
         for (i = 0; i < sizeof(more) / sizeof(more[0]); i++) {
             cJSON *o = cJSON_CreateObject();
 
-            cJSON_AddStringToObject(o, "what", more[i].what);
+            add_str(o, "what", more[i].what);
             cJSON_AddNumberToObject(o, "count",
                                     (double)count_of(db, more[i].sql));
             cJSON_AddItemToArray(seen, o);
@@ -257,8 +272,8 @@ json_coverage(sqlite3 *db)
         if (count_of(db, missing_checks[i].sql) != 0) {
             cJSON *o = cJSON_CreateObject();
 
-            cJSON_AddStringToObject(o, "what", missing_checks[i].what);
-            cJSON_AddStringToObject(o, "weakens", missing_checks[i].weakens);
+            add_str(o, "what", missing_checks[i].what);
+            add_str(o, "weakens", missing_checks[i].weakens);
             cJSON_AddItemToArray(missing, o);
         }
     }
@@ -266,9 +281,9 @@ json_coverage(sqlite3 *db)
         while (sqlite3_step(s) == SQLITE_ROW) {
             cJSON *o = cJSON_CreateObject();
 
-            cJSON_AddStringToObject(o, "file", col(s, 0));
-            cJSON_AddStringToObject(o, "status", col(s, 1));
-            cJSON_AddStringToObject(o, "reason", col(s, 2));
+            add_str(o, "file", col(s, 0));
+            add_str(o, "status", col(s, 1));
+            add_str(o, "reason", col(s, 2));
             cJSON_AddItemToArray(skipped, o);
         }
         sqlite3_finalize(s);
@@ -277,10 +292,10 @@ json_coverage(sqlite3 *db)
         char buf[512];
 
         if (meta(db, "archive_error", buf, sizeof(buf))[0] != '\0') {
-            cJSON_AddStringToObject(cov, "archive_error", buf);
+            add_str(cov, "archive_error", buf);
         }
         if (meta(db, "pattern_limit", buf, sizeof(buf))[0] != '\0') {
-            cJSON_AddStringToObject(cov, "pattern_limit", buf);
+            add_str(cov, "pattern_limit", buf);
         }
     }
     cJSON_AddItemToObject(cov, "seen", seen);
@@ -303,15 +318,12 @@ write_json(sqlite3 *db, FILE *out, const struct report_opts *opts,
     char *text;
 
     cJSON_AddNumberToObject(root, "schema", 1);
-    cJSON_AddStringToObject(tool, "name", "kftriage");
-    cJSON_AddStringToObject(tool, "version", KT_VERSION);
+    add_str(tool, "name", "kftriage");
+    add_str(tool, "version", KT_VERSION);
     cJSON_AddItemToObject(root, "tool", tool);
-    cJSON_AddStringToObject(bundle, "path",
-                            meta(db, "bundle_path", buf, sizeof(buf)));
-    cJSON_AddStringToObject(bundle, "sha256",
-                            meta(db, "bundle_sha256", buf, sizeof(buf)));
-    cJSON_AddStringToObject(bundle, "layout",
-                            meta(db, "layout", buf, sizeof(buf)));
+    add_str(bundle, "path", meta(db, "bundle_path", buf, sizeof(buf)));
+    add_str(bundle, "sha256", meta(db, "bundle_sha256", buf, sizeof(buf)));
+    add_str(bundle, "layout", meta(db, "layout", buf, sizeof(buf)));
     cJSON_AddNumberToObject(
             bundle, "files",
             strtod(meta(db, "bundle_files", buf, sizeof(buf)), NULL));
@@ -320,12 +332,12 @@ write_json(sqlite3 *db, FILE *out, const struct report_opts *opts,
             strtod(meta(db, "bundle_bytes", buf, sizeof(buf)), NULL));
     meta(db, "collected_at", buf, sizeof(buf));
     if (buf[0] != '\0') {
-        cJSON_AddStringToObject(bundle, "collected_at", buf);
+        add_str(bundle, "collected_at", buf);
     } else {
         cJSON_AddNullToObject(bundle, "collected_at");
     }
-    cJSON_AddStringToObject(bundle, "collected_at_source",
-                            meta(db, "collected_at_source", buf, sizeof(buf)));
+    add_str(bundle, "collected_at_source",
+            meta(db, "collected_at_source", buf, sizeof(buf)));
     cJSON_AddItemToObject(root, "bundle", bundle);
     if (sqlite3_prepare_v2(db, roots_sql, -1, &s, NULL) == SQLITE_OK) {
         if (opts->namespace != NULL) {
@@ -339,13 +351,16 @@ write_json(sqlite3 *db, FILE *out, const struct report_opts *opts,
     cJSON_AddItemToObject(root, "findings", findings);
     cJSON_AddItemToObject(root, "coverage", json_coverage(db));
     if (sqlite3_prepare_v2(db, unexplained_sql, -1, &s, NULL) == SQLITE_OK) {
+        if (opts->namespace != NULL) {
+            sqlite3_bind_text(s, 1, opts->namespace, -1, SQLITE_STATIC);
+        }
         while (sqlite3_step(s) == SQLITE_ROW) {
             cJSON *u = cJSON_CreateObject();
 
-            cJSON_AddStringToObject(u, "text", col(s, 0));
+            add_str(u, "text", col(s, 0));
             cJSON_AddNumberToObject(u, "count",
                                     (double)sqlite3_column_int64(s, 1));
-            cJSON_AddStringToObject(u, "file", col(s, 2));
+            add_str(u, "file", col(s, 2));
             cJSON_AddNumberToObject(u, "line", sqlite3_column_int(s, 3));
             cJSON_AddItemToArray(unexplained, u);
         }
@@ -617,6 +632,9 @@ write_text(sqlite3 *db, FILE *out, const struct report_opts *opts)
     }
     n = 0;
     if (sqlite3_prepare_v2(db, unexplained_sql, -1, &s, NULL) == SQLITE_OK) {
+        if (opts->namespace != NULL) {
+            sqlite3_bind_text(s, 1, opts->namespace, -1, SQLITE_STATIC);
+        }
         while (sqlite3_step(s) == SQLITE_ROW) {
             char *file = kt_safe_text(col(s, 2), 300);
             const char *t = col(s, 0);
@@ -625,7 +643,7 @@ write_text(sqlite3 *db, FILE *out, const struct report_opts *opts)
             char *line = kt_safe_text(first ? first : "", 160);
 
             if (n++ == 0) {
-                fprintf(out, "Errors no pattern explains:\n");
+                fprintf(out, "Errors and warnings no finding explains:\n");
             }
             fprintf(out, "  %lldx %s:%d\n    %s\n",
                     (long long)sqlite3_column_int64(s, 1), file,
@@ -675,4 +693,27 @@ report_max_severity(sqlite3 *db, const char *namespace)
     }
     sqlite3_finalize(s);
     return best;
+}
+
+bool
+report_has_namespace(sqlite3 *db, const char *namespace)
+{
+    sqlite3_stmt *s;
+    bool found = false;
+
+    if (sqlite3_prepare_v2(db,
+                           "SELECT EXISTS (SELECT 1 FROM objects"
+                           " WHERE namespace = ?1 OR (kind = 'Namespace'"
+                           " AND name = ?1)) OR EXISTS (SELECT 1 FROM events"
+                           " WHERE namespace = ?1) OR EXISTS (SELECT 1"
+                           " FROM files WHERE namespace = ?1)",
+                           -1, &s, NULL) != SQLITE_OK) {
+        return true;
+    }
+    sqlite3_bind_text(s, 1, namespace, -1, SQLITE_STATIC);
+    if (sqlite3_step(s) == SQLITE_ROW) {
+        found = sqlite3_column_int(s, 0) != 0;
+    }
+    sqlite3_finalize(s);
+    return found;
 }

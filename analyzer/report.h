@@ -29,6 +29,9 @@ struct report_opts {
 enum kt_status report_write(struct sqlite3 *db, FILE *out,
                             const struct report_opts *opts, struct kt_err *err);
 
+/* Does namespace appear anywhere in the index (objects, events, logs)? */
+bool report_has_namespace(struct sqlite3 *db, const char *namespace);
+
 /* Highest severity rank (4 critical .. 1 info, 0 none) among the root
  * findings, for --fail-on. */
 int report_max_severity(struct sqlite3 *db, const char *namespace);

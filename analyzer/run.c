@@ -260,6 +260,9 @@ print_report(const struct cli_opts *o, struct sqlite3 *db, FILE *out)
     ro.format = o->format && strcmp(o->format, "json") == 0 ? REPORT_JSON
                                                             : REPORT_TEXT;
     ro.namespace = o->namespace;
+    if (o->namespace != NULL && !report_has_namespace(db, o->namespace)) {
+        log_warn("namespace %s does not appear in the bundle", o->namespace);
+    }
     ro.color = out == stdout && isatty(fileno(stdout)) &&
                getenv("NO_COLOR") == NULL;
     st = report_write(db, out, &ro, &err);
@@ -289,6 +292,8 @@ run_analyze(const struct cli_opts *o, bool report)
     struct correlate_stats cs;
     struct kt_err err;
     char db_path[1100];
+    char tmp_path[1110];
+    const char *const own[] = { db_path, tmp_path, NULL };
     FILE *out = NULL;
     int rc;
     enum kt_status st;
@@ -326,7 +331,8 @@ run_analyze(const struct cli_opts *o, bool report)
         rc = EXIT_INTERNAL;
         goto out;
     }
-    st = pipeline_ingest(idx, o->args[0], &o->limits, &ps, &err);
+    snprintf(tmp_path, sizeof(tmp_path), "%s.tmp", db_path);
+    st = pipeline_ingest(idx, o->args[0], &o->limits, own, &ps, &err);
     if (st != KT_OK) {
         log_error("%s", err.msg);
         rc = exit_of(st);

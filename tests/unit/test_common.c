@@ -104,6 +104,35 @@ sha256_matches_standard_vectors(void **state)
 }
 
 static void
+only_valid_rfc3339_times_are_accepted(void **state)
+{
+    (void)state;
+    assert_true(kt_valid_time("2024-01-15T10:23:45Z"));
+    assert_true(kt_valid_time("2024-02-29T23:59:59.123456+02:00"));
+    assert_false(kt_valid_time("not-a-time"));
+    assert_false(kt_valid_time("9999-99-99T99:99:99Z"));
+    assert_false(kt_valid_time("2024-04-31T10:00:00Z"));
+    assert_false(kt_valid_time("2024-01-15T10:23:45"));
+    assert_false(kt_valid_time("2024-01-15T10:23:45Zjunk"));
+    assert_false(kt_valid_time(NULL));
+}
+
+static void
+invalid_utf8_is_replaced_for_json(void **state)
+{
+    char *s;
+
+    (void)state;
+    s = kt_utf8_clean("pod-\xff\xfe-\xc3\xa9");
+    assert_string_equal(s, "pod-\xef\xbf\xbd\xef\xbf\xbd-\xc3\xa9");
+    free(s);
+    s = kt_utf8_clean("\xed\xa0\x80 surrogate, \xc0\xaf overlong");
+    assert_null(strstr(s, "\xed\xa0"));
+    assert_null(strstr(s, "\xc0"));
+    free(s);
+}
+
+static void
 troubleshoot_log_path_gives_pod_and_previous(void **state)
 {
     struct pipeline_pathinfo pi;
@@ -157,6 +186,8 @@ main(void)
         cmocka_unit_test(safe_text_escapes_terminal_controls),
         cmocka_unit_test(size_parser_accepts_units_and_rejects_garbage),
         cmocka_unit_test(sha256_matches_standard_vectors),
+        cmocka_unit_test(only_valid_rfc3339_times_are_accepted),
+        cmocka_unit_test(invalid_utf8_is_replaced_for_json),
         cmocka_unit_test(troubleshoot_log_path_gives_pod_and_previous),
         cmocka_unit_test(must_gather_and_cluster_dump_paths_give_pod),
         cmocka_unit_test(unrelated_path_gives_nothing),

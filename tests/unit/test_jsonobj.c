@@ -243,6 +243,23 @@ json_lines_are_not_one_document(void **state)
 }
 
 static void
+nesting_past_the_limit_is_refused_before_parsing(void **state)
+{
+    const struct kt_sink sink = { NULL, NULL, NULL };
+    size_t len = 100000;
+    char *deep = malloc(len);
+    struct kt_err err;
+    size_t n;
+
+    (void)state;
+    memset(deep, '[', len);
+    assert_int_equal(jsonobj_extract(deep, len, NULL, &sink, &n, &err),
+                     KT_ELIMIT);
+    assert_non_null(strstr(err.msg, "nested deeper than"));
+    free(deep);
+}
+
+static void
 strings_with_brackets_do_not_confuse_item_lines(void **state)
 {
     static const char tricky[] =
@@ -271,6 +288,7 @@ main(void)
         cmocka_unit_test(bare_array_uses_item_kind_or_hint),
         cmocka_unit_test(invalid_json_is_a_format_error_with_line),
         cmocka_unit_test(json_lines_are_not_one_document),
+        cmocka_unit_test(nesting_past_the_limit_is_refused_before_parsing),
         cmocka_unit_test(strings_with_brackets_do_not_confuse_item_lines),
     };
 
