@@ -171,7 +171,7 @@ static const char help_main[] =
         "\n"
         "Commands:\n"
         "  analyze BUNDLE       index the bundle, match, correlate, report\n"
-        "  ingest BUNDLE        build the index only\n"
+        "  ingest BUNDLE        build the index, print no report\n"
         "  report DB            report again from an existing index\n"
         "  query DB SQL         read-only SQL over an index\n"
         "  patterns list|check|test\n"
