@@ -133,7 +133,7 @@ line_of(const char *buf, size_t from, size_t to, long from_line,
     const char *q;
     long line = from_line;
 
-    if (to <= from) {
+    if (buf == NULL || to <= from) {
         return from_line;
     }
     p = kt_memmem(buf + from, to - from, needle, strlen(needle));
@@ -276,8 +276,9 @@ read_conditions(struct kt_object *o, const cJSON *list, const char *buf,
 {
     const cJSON *cd;
     size_t status_off = from;
-    const char *p = kt_memmem(buf + from, to > from ? to - from : 0,
-                              "\"conditions\"", 12);
+    const char *p = buf == NULL || to <= from ? NULL
+                                              : kt_memmem(buf + from, to - from,
+                                                          "\"conditions\"", 12);
 
     if (p != NULL) {
         status_off = (size_t)(p - buf);
@@ -583,6 +584,73 @@ deliver(const cJSON *item, const char *kind, const char *buf, size_t from,
     return st;
 }
 
+/* Deliver every item of a parsed document. Item start lines come from
+ * io (offsets into buf, for JSON text) or from lines (for YAML, where buf
+ * is NULL); root_line is the line of a single-object document. */
+static enum kt_status
+deliver_all(const cJSON *root, const char *buf, size_t len,
+            const struct item_offsets *io, const long *lines, long root_line,
+            const char *kind_hint, const struct kt_sink *sink, size_t *n_items)
+{
+    struct line_counter lc = { buf, 0, 1 };
+    const cJSON *items;
+    const cJSON *item;
+    const char *list_kind = NULL;
+    enum kt_status st = KT_OK;
+    char scratch[128];
+    size_t n_known = io != NULL ? io->n : 0;
+    size_t i = 0;
+
+    if (cJSON_IsArray(root)) {
+        items = root;
+    } else {
+        items = cJSON_GetObjectItemCaseSensitive(root, "items");
+        list_kind = str_at(root, "kind");
+    }
+    if (!cJSON_IsArray(items)) {
+        const char *kind =
+                item_kind(root, NULL, kind_hint, scratch, sizeof(scratch));
+
+        if (kind != NULL &&
+            cJSON_GetObjectItemCaseSensitive(root, "metadata")) {
+            st = deliver(root, kind, buf, 0, len, root_line, sink);
+            *n_items = 1;
+        }
+        return st;
+    }
+    cJSON_ArrayForEach(item, items)
+    {
+        const char *kind =
+                item_kind(item, list_kind, kind_hint, scratch, sizeof(scratch));
+        size_t from = i < n_known ? io->off[i] : 0;
+        size_t to = i + 1 < n_known ? io->off[i + 1] : len;
+        long line = lines != NULL ? lines[i]
+                    : i < n_known ? line_at(&lc, from)
+                                  : 0;
+
+        i++;
+        if (kind == NULL || !cJSON_IsObject(item)) {
+            continue;
+        }
+        st = deliver(item, kind, buf, from, to, line, sink);
+        if (st != KT_OK) {
+            break;
+        }
+        (*n_items)++;
+    }
+    return st;
+}
+
+enum kt_status
+jsonobj_extract_tree(const cJSON *root, const long *item_lines, long root_line,
+                     const char *kind_hint, const struct kt_sink *sink,
+                     size_t *n_items)
+{
+    *n_items = 0;
+    return deliver_all(root, NULL, 0, NULL, item_lines, root_line, kind_hint,
+                       sink, n_items);
+}
+
 enum kt_status
 jsonobj_extract(const char *buf, size_t len, const char *kind_hint,
                 const struct kt_sink *sink, size_t *n_items, struct kt_err *err)
@@ -590,14 +658,9 @@ jsonobj_extract(const char *buf, size_t len, const char *kind_hint,
     struct item_offsets io = { NULL, 0 };
     struct line_counter lc = { buf, 0, 1 };
     cJSON *root = NULL;
-    const cJSON *items;
-    const cJSON *item;
-    const char *list_kind = NULL;
     enum kt_status st = KT_OK;
-    char scratch[128];
     const char *end = NULL;
     int depth = 0;
-    size_t i = 0;
 
     *n_items = 0;
     scan_items(buf, len, &io, &depth);
@@ -628,41 +691,7 @@ jsonobj_extract(const char *buf, size_t len, const char *kind_hint,
                         line_at(&lc, (size_t)(end - buf)));
         goto out;
     }
-    if (cJSON_IsArray(root)) {
-        items = root;
-    } else {
-        items = cJSON_GetObjectItemCaseSensitive(root, "items");
-        list_kind = str_at(root, "kind");
-    }
-    if (!cJSON_IsArray(items)) {
-        const char *kind =
-                item_kind(root, NULL, kind_hint, scratch, sizeof(scratch));
-
-        if (kind != NULL &&
-            cJSON_GetObjectItemCaseSensitive(root, "metadata")) {
-            st = deliver(root, kind, buf, 0, len, 1, sink);
-            *n_items = 1;
-        }
-        goto out;
-    }
-    cJSON_ArrayForEach(item, items)
-    {
-        const char *kind =
-                item_kind(item, list_kind, kind_hint, scratch, sizeof(scratch));
-        size_t from = i < io.n ? io.off[i] : 0;
-        size_t to = i + 1 < io.n ? io.off[i + 1] : len;
-        long line = i < io.n ? line_at(&lc, from) : 0;
-
-        i++;
-        if (kind == NULL || !cJSON_IsObject(item)) {
-            continue;
-        }
-        st = deliver(item, kind, buf, from, to, line, sink);
-        if (st != KT_OK) {
-            break;
-        }
-        (*n_items)++;
-    }
+    st = deliver_all(root, buf, len, &io, NULL, 1, kind_hint, sink, n_items);
 
 out:
     free(io.off);

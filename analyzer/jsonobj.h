@@ -24,4 +24,16 @@ enum kt_status jsonobj_extract(const char *buf, size_t len,
                                const struct kt_sink *sink, size_t *n_items,
                                struct kt_err *err);
 
+/* The same for a document another parser built (YAML): root is a List,
+ * an array of objects or one object. item_lines holds the source line of
+ * each item of the list (as many as there are items), or is NULL;
+ * root_line is the line of a single-object document. Parts of an item
+ * get the item's line. */
+struct cJSON;
+enum kt_status jsonobj_extract_tree(const struct cJSON *root,
+                                    const long *item_lines, long root_line,
+                                    const char *kind_hint,
+                                    const struct kt_sink *sink,
+                                    size_t *n_items);
+
 #endif
