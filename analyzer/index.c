@@ -75,7 +75,7 @@ static const char schema_sql[] =
         " age TEXT, file_id INTEGER, line INTEGER);"
         "CREATE TABLE logs(id INTEGER PRIMARY KEY, file_id INTEGER,"
         " line INTEGER, end_line INTEGER, ts TEXT, level TEXT, text TEXT,"
-        " truncated INTEGER);"
+        " truncated INTEGER, container TEXT);"
         "CREATE TABLE matches(id INTEGER PRIMARY KEY, pattern TEXT,"
         " category TEXT, severity TEXT, strong INTEGER, priority INTEGER,"
         " source TEXT, source_id INTEGER, namespace TEXT, kind TEXT,"
@@ -178,7 +178,7 @@ static const char *const stmt_sql[ST_COUNT] = {
                  " message, source, count, first_seen, last_seen, age,"
                  " file_id, line) VALUES(?,?,?,?,?,?,?,?,?,?,?,?,?)",
     [ST_LOG] = "INSERT INTO logs(file_id, line, end_line, ts, level, text,"
-               " truncated) VALUES(?,?,?,?,?,?,?)",
+               " truncated, container) VALUES(?,?,?,?,?,?,?,?)",
     [ST_META] = "INSERT OR REPLACE INTO meta VALUES(?,?)",
 };
 
@@ -639,6 +639,7 @@ index_add_log(struct index *idx, long long file_id, const struct index_log *r,
     bind_text(s, 5, r->level);
     sqlite3_bind_text(s, 6, r->text, (int)r->text_len, SQLITE_TRANSIENT);
     sqlite3_bind_int(s, 7, r->truncated ? 1 : 0);
+    bind_text(s, 8, r->container);
     return step(idx, s, NULL, err);
 }
 

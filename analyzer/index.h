@@ -89,6 +89,7 @@ struct index_log {
     const char *text;
     size_t text_len;
     bool truncated;
+    const char *container; /* when the file mixes containers, else NULL */
 };
 
 enum kt_status index_add_log(struct index *idx, long long file_id,

@@ -63,6 +63,8 @@ struct entry {
     bool rec_cut;
     bool rec_open;
 
+    char container[256]; /* cluster-info dump: the block being read */
+
     bool limit_hit;
     char note[256];
     struct kt_err err; /* first database error, which stops the run */
@@ -327,6 +329,7 @@ flush_record(struct entry *en)
     r.text = en->rec.data ? en->rec.data : "";
     r.text_len = en->rec.len;
     r.truncated = en->rec_cut;
+    r.container = en->container[0] ? en->container : NULL;
     st = index_add_log(en->idx, en->file_id, &r, &en->err);
     if (st == KT_OK) {
         en->stats->logs++;
@@ -335,11 +338,68 @@ flush_record(struct entry *en)
     return st;
 }
 
+/* kubectl cluster-info dump writes each container's log between
+ * "==== START logs for container C of pod NS/POD ====" and a matching END
+ * line; the END marker is glued to the last line when the log did not end
+ * with a newline. Returns the length of the marker when line is a START
+ * marker (then the open record is flushed and the container set) or ends
+ * with an END marker; 0 else. */
+static size_t
+dump_marker(struct entry *en, const char *line, size_t len, bool *is_end)
+{
+    static const char start[] = "==== START logs for container ";
+    static const char end[] = "==== END logs for container ";
+    static const char tail[] = " ====";
+    const char *m;
+    size_t n;
+
+    *is_end = false;
+    if (len < sizeof(tail) || memcmp(line + len - 5, tail, 5) != 0) {
+        return 0;
+    }
+    if (len > sizeof(start) && memcmp(line, start, sizeof(start) - 1) == 0) {
+        const char *c = line + sizeof(start) - 1;
+        const char *sp = memchr(c, ' ', (size_t)(line + len - c));
+
+        n = sp ? (size_t)(sp - c) : 0;
+        /* The record before the marker belongs to the previous block. */
+        if (flush_record(en) != KT_OK) {
+            return 0;
+        }
+        set_part(en->container, sizeof(en->container), c, n);
+        return len;
+    }
+    m = kt_memmem(line, len, end, sizeof(end) - 1);
+    if (m == NULL) {
+        return 0;
+    }
+    *is_end = true;
+    return (size_t)(line + len - m);
+}
+
 /* One log line: start a record or continue the open one. */
 static enum kt_status
 log_line(struct entry *en, const char *line, size_t len)
 {
     struct logline ll;
+    bool is_end;
+    size_t marker = dump_marker(en, line, len, &is_end);
+
+    if (marker > 0) {
+        enum kt_status st = KT_OK;
+
+        if (!is_end) {
+            return KT_OK; /* START: the container is set */
+        }
+        if (len > marker) {
+            st = log_line(en, line, len - marker);
+        }
+        if (st == KT_OK) {
+            st = flush_record(en);
+        }
+        en->container[0] = '\0';
+        return st;
+    }
 
     if (en->rec_open && en->rec_lines < KT_MAX_RECORD_LINES &&
         logline_continues(line, len, &en->rec_head)) {
@@ -560,6 +620,7 @@ entry_reset(struct entry *en, long long file_id, const char *path)
     en->line_cut = false;
     en->lineno = 0;
     en->rec_open = false;
+    en->container[0] = '\0';
     en->limit_hit = false;
     en->note[0] = '\0';
 }
