@@ -25,6 +25,7 @@ enum stmt_id {
     ST_EVENT,
     ST_LOG,
     ST_META,
+    ST_GAP,
     ST_COUNT
 };
 
@@ -90,6 +91,7 @@ static const char schema_sql[] =
         " confidence REAL, title TEXT, namespace TEXT, kind TEXT,"
         " name TEXT, root_cause TEXT, fix TEXT, next_steps TEXT,"
         " refs TEXT, first_seen TEXT, last_seen TEXT, n_evidence INTEGER);"
+        "CREATE TABLE gaps(file_id INTEGER, line INTEGER, text TEXT);"
         "CREATE TABLE evidence(finding_id INTEGER, file_id INTEGER,"
         " line INTEGER, source TEXT, text TEXT);"
         "CREATE VIEW pods AS SELECT o.namespace, o.name, o.phase, o.node,"
@@ -180,6 +182,7 @@ static const char *const stmt_sql[ST_COUNT] = {
     [ST_LOG] = "INSERT INTO logs(file_id, line, end_line, ts, level, text,"
                " truncated, container) VALUES(?,?,?,?,?,?,?,?)",
     [ST_META] = "INSERT OR REPLACE INTO meta VALUES(?,?)",
+    [ST_GAP] = "INSERT INTO gaps VALUES(?,?,?)",
 };
 
 static const char post_load_sql[] =
@@ -763,4 +766,16 @@ index_newest_time(struct index *idx, char *buf, size_t len)
         snprintf(buf, len, "%s", (const char *)sqlite3_column_text(s, 0));
     }
     sqlite3_finalize(s);
+}
+
+enum kt_status
+index_add_gap(struct index *idx, long long file_id, long line, const char *text,
+              struct kt_err *err)
+{
+    sqlite3_stmt *s = idx->st[ST_GAP];
+
+    sqlite3_bind_int64(s, 1, file_id);
+    sqlite3_bind_int64(s, 2, line);
+    bind_text(s, 3, text);
+    return step(idx, s, NULL, err);
 }

@@ -80,6 +80,11 @@ enum kt_status index_add_object(struct index *idx, long long file_id,
 enum kt_status index_add_event(struct index *idx, long long file_id,
                                const struct kt_event *e, struct kt_err *err);
 
+/* What the collector said it could not collect (a troubleshoot
+ * "*-errors.json" message): a gap in the bundle's coverage. */
+enum kt_status index_add_gap(struct index *idx, long long file_id, long line,
+                             const char *text, struct kt_err *err);
+
 /* One log record: text is the record (first line plus continuations). */
 struct index_log {
     long line;

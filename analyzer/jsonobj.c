@@ -698,3 +698,42 @@ out:
     cJSON_Delete(root);
     return st;
 }
+
+enum kt_status
+jsonobj_strings(const char *buf, size_t len, jsonobj_string_fn fn, void *ctx,
+                struct kt_err *err)
+{
+    struct line_counter lc = { buf, 0, 1 };
+    cJSON *root;
+    const cJSON *v;
+    enum kt_status st = KT_OK;
+    size_t from = 0;
+
+    root = cJSON_ParseWithLength(buf, len);
+    if (root == NULL) {
+        return kt_err_set(err, KT_EFORMAT, "invalid JSON");
+    }
+    cJSON_ArrayForEach(v, root)
+    {
+        const char *p;
+        long line = 1;
+
+        if (!cJSON_IsString(v)) {
+            continue;
+        }
+        /* The line of the string: the next occurrence of its first bytes,
+         * good enough for one message per line. */
+        p = kt_memmem(buf + from, len - from, v->valuestring,
+                      strnlen(v->valuestring, 32));
+        if (p != NULL) {
+            from = (size_t)(p - buf);
+            line = line_at(&lc, from);
+        }
+        st = fn(ctx, v->valuestring, line);
+        if (st != KT_OK) {
+            break;
+        }
+    }
+    cJSON_Delete(root);
+    return st;
+}

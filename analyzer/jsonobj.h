@@ -24,6 +24,18 @@ enum kt_status jsonobj_extract(const char *buf, size_t len,
                                const struct kt_sink *sink, size_t *n_items,
                                struct kt_err *err);
 
+/* Called for each message of a collector's error file. */
+typedef enum kt_status (*jsonobj_string_fn)(void *ctx, const char *text,
+                                            long line);
+
+/* Deliver every string of a JSON array of strings (or the string values
+ * of an object) in buf: the "*-errors.json" files in which troubleshoot
+ * bundles say what could not be collected. Returns KT_EFORMAT when the
+ * text is not JSON. */
+enum kt_status jsonobj_strings(const char *buf, size_t len,
+                               jsonobj_string_fn fn, void *ctx,
+                               struct kt_err *err);
+
 /* The same for a document another parser built (YAML): root is a List,
  * an array of objects or one object. item_lines holds the source line of
  * each item of the list (as many as there are items), or is NULL;

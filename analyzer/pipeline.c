@@ -311,6 +311,14 @@ sink_event(void *ctx, const struct kt_event *e)
 }
 
 static enum kt_status
+sink_gap(void *ctx, const char *text, long line)
+{
+    struct entry *en = ctx;
+
+    return index_add_gap(en->idx, en->file_id, line, text, &en->err);
+}
+
+static enum kt_status
 flush_record(struct entry *en)
 {
     struct index_log r;
@@ -538,6 +546,19 @@ finish(struct entry *en, size_t *n_items)
     struct kt_err jerr;
 
     *n_items = 0;
+    if (en->type == FT_JSON && !en->limit_hit &&
+        has_suffix(en->path, "-errors.json")) {
+        /* What the collector could not collect: coverage gaps. */
+        kt_err_clear(&jerr);
+        st = jsonobj_strings(en->doc.data ? en->doc.data : "", en->doc.len,
+                             sink_gap, en, &jerr);
+        if (st == KT_EFORMAT) {
+            snprintf(en->note, sizeof(en->note), "%s", jerr.msg);
+            en->limit_hit = true;
+            st = KT_OK;
+        }
+        return st;
+    }
     if (en->type == FT_JSON && !en->limit_hit) {
         const char *doc = en->doc.data ? en->doc.data : "";
 

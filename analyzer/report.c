@@ -100,6 +100,9 @@ static const char unexplained_sql[] =
 static const char skipped_sql[] =
         "SELECT path, status, coalesce(note, '') FROM files"
         " WHERE status IN ('skipped', 'partial') ORDER BY id";
+static const char gaps_sql[] =
+        "SELECT fl.path, g.line, g.text FROM gaps g"
+        " LEFT JOIN files fl ON fl.id = g.file_id ORDER BY g.rowid LIMIT 50";
 static const char seen_sql[] =
         "SELECT kind, count(*) FROM objects GROUP BY kind"
         " ORDER BY count(*) DESC, kind";
@@ -297,6 +300,20 @@ json_coverage(sqlite3 *db)
         if (meta(db, "pattern_limit", buf, sizeof(buf))[0] != '\0') {
             add_str(cov, "pattern_limit", buf);
         }
+    }
+    if (sqlite3_prepare_v2(db, gaps_sql, -1, &s, NULL) == SQLITE_OK) {
+        cJSON *gaps = cJSON_CreateArray();
+
+        while (sqlite3_step(s) == SQLITE_ROW) {
+            cJSON *o = cJSON_CreateObject();
+
+            add_str(o, "file", col(s, 0));
+            cJSON_AddNumberToObject(o, "line", sqlite3_column_int(s, 1));
+            add_str(o, "text", col(s, 2));
+            cJSON_AddItemToArray(gaps, o);
+        }
+        sqlite3_finalize(s);
+        cJSON_AddItemToObject(cov, "collection_errors", gaps);
     }
     cJSON_AddItemToObject(cov, "seen", seen);
     cJSON_AddItemToObject(cov, "missing", missing);
@@ -577,6 +594,21 @@ text_coverage(sqlite3 *db, FILE *out)
     }
     if (meta(db, "pattern_limit", buf, sizeof(buf))[0] != '\0') {
         wrap(out, 0, "Matching incomplete: ", buf);
+    }
+    if (sqlite3_prepare_v2(db, gaps_sql, -1, &s, NULL) == SQLITE_OK) {
+        while (sqlite3_step(s) == SQLITE_ROW) {
+            char *path = kt_safe_text(col(s, 0), 300);
+            char *text = kt_safe_text(col(s, 2), 300);
+
+            if (n++ == 0) {
+                fprintf(out, "The collector could not collect:\n");
+            }
+            fprintf(out, "  %s:%d: %s\n", path, sqlite3_column_int(s, 1), text);
+            free(path);
+            free(text);
+        }
+        sqlite3_finalize(s);
+        n = 0;
     }
     if (sqlite3_prepare_v2(db, skipped_sql, -1, &s, NULL) != SQLITE_OK) {
         return;
