@@ -9,7 +9,7 @@
 PREFIX  ?= /usr/local
 DESTDIR ?=
 CC      ?= cc
-PKGS    := libarchive zlib libpcre2-8 libcjson sqlite3
+PKGS    := libarchive zlib libpcre2-8 libcjson sqlite3 yaml-0.1
 BUILD   := build
 ifeq ($(SAN),1)
 BUILD   := build-san

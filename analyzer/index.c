@@ -10,6 +10,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <time.h>
 #include <unistd.h>
 
 #include <sqlite3.h>
@@ -778,4 +779,106 @@ index_add_gap(struct index *idx, long long file_id, long line, const char *text,
     sqlite3_bind_int64(s, 2, line);
     bind_text(s, 3, text);
     return step(idx, s, NULL, err);
+}
+
+/* Seconds since the epoch of "YYYY-MM-DDTHH:MM:SS...Z", or -1. Only the
+ * UTC form that write_meta() produces is needed here. */
+static long long
+epoch_of(const char *t)
+{
+    struct tm tm;
+    int days;
+    static const int before[] = { 0,   31,  59,  90,  120, 151,
+                                  181, 212, 243, 273, 304, 334 };
+
+    memset(&tm, 0, sizeof(tm));
+    if (!kt_valid_time(t) ||
+        sscanf(t, "%4d-%2d-%2dT%2d:%2d:%2d", &tm.tm_year, &tm.tm_mon,
+               &tm.tm_mday, &tm.tm_hour, &tm.tm_min, &tm.tm_sec) != 6) {
+        return -1;
+    }
+    /* Days from 1970 by the civil calendar, avoiding timegm(). */
+    days = (tm.tm_year - 1970) * 365 + (tm.tm_year - 1969) / 4 -
+           (tm.tm_year - 1901) / 100 + (tm.tm_year - 1601) / 400 +
+           before[tm.tm_mon - 1] + tm.tm_mday - 1;
+    if (tm.tm_mon > 2 && ((tm.tm_year % 4 == 0 && tm.tm_year % 100 != 0) ||
+                          tm.tm_year % 400 == 0)) {
+        days++;
+    }
+    return (long long)days * 86400 + tm.tm_hour * 3600 + tm.tm_min * 60 +
+           tm.tm_sec;
+}
+
+static void
+format_epoch(long long t, char *buf, size_t len)
+{
+    time_t tt = (time_t)t;
+    struct tm tm;
+
+    buf[0] = '\0';
+    if (gmtime_r(&tt, &tm) != NULL) {
+        strftime(buf, len, "%Y-%m-%dT%H:%M:%SZ", &tm);
+    }
+}
+
+enum kt_status
+index_resolve_ages(struct index *idx, const char *collected, struct kt_err *err)
+{
+    sqlite3_stmt *sel = NULL;
+    sqlite3_stmt *upd = NULL;
+    long long now = collected ? epoch_of(collected) : -1;
+    enum kt_status st = KT_OK;
+
+    if (now < 0) {
+        return KT_OK; /* nothing to count back from */
+    }
+    if (sqlite3_prepare_v2(idx->db,
+                           "SELECT id, age FROM events WHERE age IS NOT NULL"
+                           " AND last_seen IS NULL",
+                           -1, &sel, NULL) != SQLITE_OK ||
+        sqlite3_prepare_v2(idx->db,
+                           "UPDATE events SET first_seen = ?, last_seen = ?"
+                           " WHERE id = ?",
+                           -1, &upd, NULL) != SQLITE_OK) {
+        st = db_error(idx, err, "cannot prepare age resolution");
+        goto out;
+    }
+    while (sqlite3_step(sel) == SQLITE_ROW) {
+        const char *age = (const char *)sqlite3_column_text(sel, 1);
+        const char *sp = strchr(age, ' ');
+        const char *over = strstr(age, " over ");
+        long long last;
+        long long first;
+        char a[32];
+        char b[32];
+
+        if (!kt_parse_age(age, sp ? (size_t)(sp - age) : strlen(age), &last)) {
+            continue;
+        }
+        first = last;
+        if (over != NULL) {
+            const char *o = over + 6;
+            const char *close = strchr(o, ')');
+
+            if (close == NULL ||
+                !kt_parse_age(o, (size_t)(close - o), &first)) {
+                first = last;
+            }
+        }
+        format_epoch(now - first, a, sizeof(a));
+        format_epoch(now - last, b, sizeof(b));
+        sqlite3_bind_text(upd, 1, a, -1, SQLITE_TRANSIENT);
+        sqlite3_bind_text(upd, 2, b, -1, SQLITE_TRANSIENT);
+        sqlite3_bind_int64(upd, 3, sqlite3_column_int64(sel, 0));
+        if (sqlite3_step(upd) != SQLITE_DONE) {
+            st = db_error(idx, err, "cannot store event times");
+            goto out;
+        }
+        sqlite3_reset(upd);
+    }
+
+out:
+    sqlite3_finalize(sel);
+    sqlite3_finalize(upd);
+    return st;
 }

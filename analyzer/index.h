@@ -80,6 +80,12 @@ enum kt_status index_add_object(struct index *idx, long long file_id,
 enum kt_status index_add_event(struct index *idx, long long file_id,
                                const struct kt_event *e, struct kt_err *err);
 
+/* Turn the relative ages of events that have no absolute times ("2s
+ * (x57 over 15m)" from describe or get tables) into first/last times,
+ * counting back from collected (RFC 3339, the collection time). */
+enum kt_status index_resolve_ages(struct index *idx, const char *collected,
+                                  struct kt_err *err);
+
 /* What the collector said it could not collect (a troubleshoot
  * "*-errors.json" message): a gap in the bundle's coverage. */
 enum kt_status index_add_gap(struct index *idx, long long file_id, long line,

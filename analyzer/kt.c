@@ -362,3 +362,48 @@ kt_utf8_clean(const char *s)
     }
     return kt_buf_take(&b);
 }
+
+bool
+kt_parse_age(const char *s, size_t len, long long *secs)
+{
+    long long total = 0;
+    size_t i = 0;
+    int parts = 0;
+
+    while (i < len && parts < 2) {
+        long long n = 0;
+        size_t start = i;
+
+        while (i < len && s[i] >= '0' && s[i] <= '9' && i - start < 12) {
+            n = n * 10 + (s[i++] - '0');
+        }
+        if (i == start || i >= len) {
+            return false;
+        }
+        switch (s[i++]) {
+        case 's':
+            total += n;
+            break;
+        case 'm':
+            total += n * 60;
+            break;
+        case 'h':
+            total += n * 3600;
+            break;
+        case 'd':
+            total += n * 86400;
+            break;
+        case 'y':
+            total += n * 365 * 86400;
+            break;
+        default:
+            return false;
+        }
+        parts++;
+    }
+    if (i != len || parts == 0) {
+        return false;
+    }
+    *secs = total;
+    return true;
+}

@@ -96,6 +96,11 @@ bool kt_valid_time(const char *s);
  * JSON output stays valid. Caller frees; NULL when out of memory. */
 char *kt_utf8_clean(const char *s);
 
+/* Seconds in a kubectl age ("2s", "3m5s", "10m", "2d3h", "3y15d"), the
+ * lower end of the interval it stands for. Returns false for anything
+ * else ("<unknown>", "<invalid>", garbage). */
+bool kt_parse_age(const char *s, size_t len, long long *secs);
+
 /* Parse a non-negative decimal number with an optional unit suffix
  * (k, M, G: powers of 1024) into *out. Rejects overflow, empty input,
  * trailing garbage and values above max. */

@@ -843,6 +843,9 @@ write_meta(struct index *idx, struct ingest *in, const char *path,
     if (st == KT_OK && when[0] != '\0') {
         st = index_set_meta(idx, "collected_at", when, err);
     }
+    if (st == KT_OK && when[0] != '\0') {
+        st = index_resolve_ages(idx, when, err);
+    }
     if (st == KT_OK) {
         st = index_set_meta(idx, "collected_at_source", source, err);
     }

@@ -133,6 +133,26 @@ invalid_utf8_is_replaced_for_json(void **state)
 }
 
 static void
+kubectl_ages_become_seconds(void **state)
+{
+    long long s;
+
+    (void)state;
+    assert_true(kt_parse_age("2s", 2, &s));
+    assert_true(s == 2);
+    assert_true(kt_parse_age("3m5s", 4, &s));
+    assert_true(s == 185);
+    assert_true(kt_parse_age("2d3h", 4, &s));
+    assert_true(s == 2 * 86400 + 3 * 3600);
+    assert_true(kt_parse_age("3y15d", 5, &s));
+    assert_true(s == 3LL * 365 * 86400 + 15 * 86400);
+    assert_false(kt_parse_age("<unknown>", 9, &s));
+    assert_false(kt_parse_age("5x", 2, &s));
+    assert_false(kt_parse_age("15", 2, &s));
+    assert_false(kt_parse_age("1h2m3s", 6, &s));
+}
+
+static void
 troubleshoot_log_path_gives_pod_and_previous(void **state)
 {
     struct pipeline_pathinfo pi;
@@ -188,6 +208,7 @@ main(void)
         cmocka_unit_test(sha256_matches_standard_vectors),
         cmocka_unit_test(only_valid_rfc3339_times_are_accepted),
         cmocka_unit_test(invalid_utf8_is_replaced_for_json),
+        cmocka_unit_test(kubectl_ages_become_seconds),
         cmocka_unit_test(troubleshoot_log_path_gives_pod_and_previous),
         cmocka_unit_test(must_gather_and_cluster_dump_paths_give_pod),
         cmocka_unit_test(unrelated_path_gives_nothing),
