@@ -49,6 +49,13 @@ struct ingest {
     unsigned char *out; /* inflated bytes handed to libarchive */
     char z_error[128];  /* why inflating stopped early, or "" */
     char raw_name[256]; /* entry name for a single compressed file */
+
+    /* A nested archive reads the current entry of its parent: first the
+     * head the pipeline already read to recognise it, then the rest. */
+    struct ingest *parent;
+    const void *head;
+    size_t head_len;
+    bool head_done;
 };
 
 /* Next block of file bytes, hashed on the way. Returns the count, 0 at
@@ -77,6 +84,32 @@ read_cb(struct archive *a, void *ctx, const void **buf)
     }
     *buf = in->block;
     return n;
+}
+
+static la_ssize_t
+nested_cb(struct archive *a, void *ctx, const void **buf)
+{
+    struct ingest *in = ctx;
+    struct kt_err err;
+    size_t len = 0;
+    enum kt_status st;
+
+    if (!in->head_done) {
+        in->head_done = true;
+        if (in->head_len > 0) {
+            *buf = in->head;
+            return (la_ssize_t)in->head_len;
+        }
+    }
+    st = ingest_read(in->parent, buf, &len, &err);
+    if (st == KT_OK) {
+        return (la_ssize_t)len;
+    }
+    if (st == KT_DONE) {
+        return 0;
+    }
+    archive_set_error(a, EIO, "%s", err.msg);
+    return -1;
 }
 
 /* Make sure inflate has input; sets z_eof at the end of the file. */
@@ -144,12 +177,33 @@ gzip_cb(struct archive *a, void *ctx, const void **buf)
     return 0;
 }
 
+/* The name a single compressed file gets: its own without the
+ * compression suffix. */
+static void
+set_raw_name(struct ingest *in, const char *path)
+{
+    static const char *const sfx[] = { ".gz", ".bz2", ".xz", ".zst" };
+    const char *base = strrchr(path, '/');
+    size_t n;
+    size_t i;
+
+    snprintf(in->raw_name, sizeof(in->raw_name), "%s", base ? base + 1 : path);
+    n = strlen(in->raw_name);
+    for (i = 0; i < sizeof(sfx) / sizeof(sfx[0]); i++) {
+        size_t k = strlen(sfx[i]);
+
+        if (n > k && strcmp(in->raw_name + n - k, sfx[i]) == 0) {
+            in->raw_name[n - k] = '\0';
+            break;
+        }
+    }
+}
+
 static enum kt_status
 open_file(struct ingest *in, const char *path, struct kt_err *err)
 {
     unsigned char magic[2] = { 0, 0 };
     size_t n;
-    const char *base = strrchr(path, '/');
 
     in->fp = fopen(path, "rb");
     if (in->fp == NULL) {
@@ -172,12 +226,7 @@ open_file(struct ingest *in, const char *path, struct kt_err *err)
         /* A single compressed file (a .gz log) is one entry, named after
          * the bundle without ".gz". */
         archive_read_support_format_raw(in->a);
-        snprintf(in->raw_name, sizeof(in->raw_name), "%s",
-                 base ? base + 1 : path);
-        n = strlen(in->raw_name);
-        if (n > 3 && strcmp(in->raw_name + n - 3, ".gz") == 0) {
-            in->raw_name[n - 3] = '\0';
-        }
+        set_raw_name(in, path);
     } else {
         archive_read_support_filter_bzip2(in->a);
         archive_read_support_filter_xz(in->a);
@@ -221,6 +270,65 @@ open_dir(struct ingest *in, const char *path, struct kt_err *err)
         return kt_err_set(err, KT_EIO, "%s: cannot read directory: %s", path,
                           archive_error_string(in->a));
     }
+    return KT_OK;
+}
+
+/* Why libarchive stopped: our own gzip reason first, since libarchive
+ * only sees the inflated stream end early. */
+static const char *
+archive_message(struct ingest *in)
+{
+    const char *msg = archive_error_string(in->a);
+
+    if (in->z_error[0] != '\0') {
+        return in->z_error;
+    }
+    return msg ? msg : "damaged archive";
+}
+
+enum kt_status
+ingest_open_nested(struct ingest *parent, const void *head, size_t head_len,
+                   const char *name, struct ingest **out, struct kt_err *err)
+{
+    struct ingest *in;
+
+    *out = NULL;
+    in = calloc(1, sizeof(*in));
+    if (in == NULL) {
+        return kt_err_set(err, KT_ENOMEM, "out of memory");
+    }
+    in->parent = parent;
+    in->head = head;
+    in->head_len = head_len;
+    in->lim = parent->lim;
+    in->lim.max_total = parent->lim.max_total > parent->total
+                                ? parent->lim.max_total - parent->total
+                                : 1;
+    sha256_init(&in->sha);
+    kt_buf_init(&in->path, KT_MAX_PATH);
+    kt_buf_init(&in->target, KT_MAX_PATH);
+    set_raw_name(in, name);
+    in->a = archive_read_new();
+    if (in->a == NULL) {
+        ingest_close(in);
+        return kt_err_set(err, KT_ENOMEM, "out of memory");
+    }
+    archive_read_support_filter_gzip(in->a);
+    archive_read_support_filter_bzip2(in->a);
+    archive_read_support_filter_xz(in->a);
+    archive_read_support_filter_zstd(in->a);
+    archive_read_support_format_tar(in->a);
+    archive_read_support_format_gnutar(in->a);
+    archive_read_support_format_zip(in->a);
+    archive_read_support_format_raw(in->a);
+    archive_read_support_format_empty(in->a);
+    if (archive_read_open(in->a, in, NULL, nested_cb, NULL) != ARCHIVE_OK) {
+        kt_err_set(err, KT_EFORMAT, "not a readable archive: %s",
+                   archive_message(in));
+        ingest_close(in);
+        return KT_EFORMAT;
+    }
+    *out = in;
     return KT_OK;
 }
 
@@ -293,19 +401,6 @@ normalise_path(struct kt_buf *b, const char *name)
     return changed;
 }
 
-/* Why libarchive stopped: our own gzip reason first, since libarchive
- * only sees the inflated stream end early. */
-static const char *
-archive_message(struct ingest *in)
-{
-    const char *msg = archive_error_string(in->a);
-
-    if (in->z_error[0] != '\0') {
-        return in->z_error;
-    }
-    return msg ? msg : "damaged archive";
-}
-
 enum kt_status
 ingest_next(struct ingest *in, struct ingest_entry *e, struct kt_err *err)
 {
@@ -364,6 +459,7 @@ ingest_next(struct ingest *in, struct ingest_entry *e, struct kt_err *err)
         name = archive_entry_pathname(ae);
         if (archive_format(in->a) == ARCHIVE_FORMAT_RAW) {
             name = in->raw_name;
+            e->is_raw = true;
         }
         if (name == NULL) {
             name = "";

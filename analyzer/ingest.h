@@ -36,6 +36,7 @@ struct ingest_entry {
     const char *warning;     /* what libarchive warned of, else NULL */
     unsigned long long dev;  /* directory bundles: the file's device */
     unsigned long long ino;  /* and inode; both 0 for archives */
+    bool is_raw; /* a single compressed file, named after its container */
 };
 
 struct ingest;
@@ -45,6 +46,17 @@ struct ingest;
  * with ingest_close(). */
 enum kt_status ingest_open(const char *path, const struct ingest_limits *lim,
                            struct ingest **out, struct kt_err *err);
+
+/* Open the archive held in the current entry of parent (a bundle inside
+ * the bundle): head is the first head_len bytes of that entry, already
+ * read by the caller and borrowed until the nested reader is closed; the
+ * rest comes from ingest_read(parent). name is the entry's path, which
+ * names the single file of a compressed log ("app.log.gz" gives
+ * "app.log"). The nested reader shares parent's remaining byte budget.
+ * Close it with ingest_close() before reading parent again. */
+enum kt_status ingest_open_nested(struct ingest *parent, const void *head,
+                                  size_t head_len, const char *name,
+                                  struct ingest **out, struct kt_err *err);
 
 /* Advance to the next entry. Returns KT_OK, KT_DONE at the end, KT_ELIMIT
  * when the entry count limit is reached, or KT_EFORMAT/KT_EIO when the

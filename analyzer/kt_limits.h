@@ -54,6 +54,13 @@
 #define KT_MAX_RECORD_LINES 2000
 #endif
 
+/* Levels: archives inside the bundle are read this deep (a .tar.gz of
+ * logs inside a support bundle is 1). Deeper ones are skipped; a bundle
+ * that holds itself ends here. */
+#ifndef KT_MAX_NESTING
+#define KT_MAX_NESTING 3
+#endif
+
 /* Bytes: an entry path inside the bundle. PATH_MAX on Linux is 4096. */
 #ifndef KT_MAX_PATH
 #define KT_MAX_PATH 4096

@@ -78,6 +78,21 @@ struct layout_seen {
     bool cluster_dump_logs;
 };
 
+/* State shared by the walk of a bundle and of the archives nested in it. */
+struct walk {
+    struct index *idx;
+    struct pipeline_stats *stats;
+    const char *bundle;
+    const char *const *own_files;
+    struct layout_seen ls;
+    long long newest; /* newest entry time, seconds */
+    unsigned long long n_seen;
+};
+
+static enum kt_status walk_archive(struct walk *w, struct ingest *in,
+                                   const char *outer, int depth,
+                                   struct kt_err *err);
+
 static const char *
 base_name(const char *path)
 {
@@ -681,11 +696,60 @@ layout_name(const struct layout_seen *ls)
     return "loose";
 }
 
+/* An archive inside the bundle: walk its entries as part of the bundle,
+ * named OUTER/INNER (a single compressed file keeps its own name without
+ * the suffix), up to KT_MAX_NESTING levels. The rest of the outer entry
+ * is then drained so that the outer walk can go on. */
+static enum kt_status
+expand(struct walk *w, struct ingest *in, struct entry *en, int depth,
+       bool *archive_broken, struct kt_err *err)
+{
+    struct ingest *nested = NULL;
+    struct kt_err nerr;
+    const char *status = "indexed";
+    enum kt_status st = KT_OK;
+    enum kt_status rst;
+    const void *buf;
+    size_t len;
+
+    kt_err_clear(&nerr);
+    en->note[0] = '\0';
+    if (depth >= KT_MAX_NESTING) {
+        status = "skipped";
+        snprintf(en->note, sizeof(en->note),
+                 "archive nested deeper than %d levels", KT_MAX_NESTING);
+    } else if (ingest_open_nested(in, en->head.data, en->head.len, en->path,
+                                  &nested, &nerr) != KT_OK) {
+        status = "skipped";
+        snprintf(en->note, sizeof(en->note), "nested %.200s", nerr.msg);
+    } else {
+        st = walk_archive(w, nested, en->path, depth + 1, err);
+        ingest_close(nested);
+        snprintf(en->note, sizeof(en->note), "nested archive, read");
+    }
+    if (st != KT_OK) {
+        return st;
+    }
+    while ((rst = ingest_read(in, &buf, &len, &nerr)) == KT_OK) {
+        continue;
+    }
+    if (rst == KT_EFORMAT) {
+        *archive_broken = true;
+    }
+    st = index_finish_file(en->idx, en->file_id, ftype_name[FT_ARCHIVE], 0, 0,
+                           status, en->note, err);
+    if (st == KT_OK && strcmp(status, "skipped") == 0) {
+        en->stats->skipped++;
+        log_warn("%s: %s; skipped", en->path, en->note);
+    }
+    return st;
+}
+
 /* Read one regular file entry through to its end. Returns a run error
  * only; entry problems are recorded in the files table. */
 static enum kt_status
-read_file(struct ingest *in, struct entry *en, bool *archive_broken,
-          struct kt_err *err)
+read_file(struct walk *w, struct ingest *in, struct entry *en, int depth,
+          bool *archive_broken, struct kt_err *err)
 {
     const void *buf;
     size_t len;
@@ -707,6 +771,9 @@ read_file(struct ingest *in, struct entry *en, bool *archive_broken,
             }
             en->type = classify(en->path, en->head.data, en->head.len);
             typed = true;
+            if (en->type == FT_ARCHIVE) {
+                return expand(w, in, en, depth, archive_broken, err);
+            }
             buf = en->head.data;
             len = en->head.len;
             if (en->type == FT_DESCRIBE) {
@@ -721,6 +788,9 @@ read_file(struct ingest *in, struct entry *en, bool *archive_broken,
     if (!typed) {
         en->type = classify(en->path, en->head.data ? en->head.data : "",
                             en->head.len);
+        if (en->type == FT_ARCHIVE && rst == KT_DONE) {
+            return expand(w, in, en, depth, archive_broken, err);
+        }
         if (en->type == FT_DESCRIBE) {
             en->describe = describe_new(&en->sink);
         }
@@ -746,9 +816,9 @@ read_file(struct ingest *in, struct entry *en, bool *archive_broken,
         status = en->type == FT_JSON ? "skipped" : "partial";
     }
     if (en->type == FT_ARCHIVE) {
-        status = "skipped";
-        snprintf(en->note, sizeof(en->note),
-                 "nested archive not read (not supported yet)");
+        status = "partial";
+        snprintf(en->note, sizeof(en->note), "nested archive cut short: %.200s",
+                 rerr.msg);
     } else if (en->type == FT_YAML) {
         status = "ignored";
         snprintf(en->note, sizeof(en->note), "YAML is not parsed yet");
@@ -878,27 +948,24 @@ is_own_file(const struct ingest_entry *ie, const char *const *own)
     return false;
 }
 
-enum kt_status
-pipeline_ingest(struct index *idx, const char *path,
-                const struct ingest_limits *lim, const char *const *own_files,
-                struct pipeline_stats *stats, struct kt_err *err)
+/* Walk the entries of one archive (the bundle itself, or one nested in
+ * it, then outer names its entry) into the index. */
+static enum kt_status
+walk_archive(struct walk *w, struct ingest *in, const char *outer, int depth,
+             struct kt_err *err)
 {
-    struct ingest *in = NULL;
+    struct index *idx = w->idx;
+    struct pipeline_stats *stats = w->stats;
+    const char *path = outer ? outer : w->bundle;
     struct ingest_entry ie;
     struct entry en;
-    struct layout_seen ls = { false, false, false, false };
+    struct kt_buf full;
     struct kt_err nerr;
     enum kt_status st;
-    long long newest = 0;
     bool broken = false;
-    unsigned long long n_seen = 0;
 
-    memset(stats, 0, sizeof(*stats));
-    st = ingest_open(path, lim, &in, err);
-    if (st != KT_OK) {
-        return st;
-    }
-    entry_init(&en, idx, stats, year_of(0));
+    entry_init(&en, idx, stats, year_of(w->newest));
+    kt_buf_init(&full, 2 * KT_MAX_PATH);
     for (;;) {
         struct pipeline_pathinfo pi;
         struct index_file f;
@@ -923,7 +990,7 @@ pipeline_ingest(struct index *idx, const char *path,
             break;
         }
         if (st != KT_OK) {
-            if (n_seen == 0 && st == KT_EFORMAT) {
+            if (w->n_seen == 0 && st == KT_EFORMAT && outer == NULL) {
                 st = kt_err_set(err, KT_EFORMAT, "%s: %s", path, nerr.msg);
                 goto out;
             }
@@ -942,22 +1009,39 @@ pipeline_ingest(struct index *idx, const char *path,
                 break;
             }
             /* Damaged after some entries: keep what was read. */
-            log_warn("%s: %s; the rest of the bundle is not readable", path,
-                     nerr.msg);
+            log_warn("%s: %s; the rest of %s is not readable", path, nerr.msg,
+                     outer ? "it" : "the bundle");
             stats->skipped++;
-            stats->archive_damaged = true;
-            st = index_set_meta(idx, "archive_error", nerr.msg, err);
+            if (outer == NULL) {
+                stats->archive_damaged = true;
+                st = index_set_meta(idx, "archive_error", nerr.msg, err);
+            } else {
+                st = KT_OK;
+            }
             if (st != KT_OK) {
                 goto out;
             }
             break;
         }
-        n_seen++;
-        if (ie.mtime > newest) {
-            newest = ie.mtime;
-            en.year = year_of(newest);
+        w->n_seen++;
+        if (ie.mtime > w->newest) {
+            w->newest = ie.mtime;
+            en.year = year_of(w->newest);
         }
-        note_layout(&ls, ie.path);
+        if (outer != NULL) {
+            /* Name nested entries after the archive that holds them. */
+            const char *slash = strrchr(outer, '/');
+
+            kt_buf_reset(&full);
+            if (ie.is_raw && slash != NULL) {
+                kt_buf_append(&full, outer, (size_t)(slash - outer + 1));
+            } else if (!ie.is_raw) {
+                kt_buf_printf(&full, "%s/", outer);
+            }
+            kt_buf_append(&full, ie.path, strlen(ie.path));
+            ie.path = full.data ? full.data : ie.path;
+        }
+        note_layout(&w->ls, ie.path);
         if (ie.warning != NULL &&
             (ie.type == INGEST_FILE || ie.type == INGEST_DIR)) {
             /* An unreadable file or directory: its content is missing. */
@@ -974,7 +1058,7 @@ pipeline_ingest(struct index *idx, const char *path,
         if (ie.type == INGEST_DIR) {
             continue;
         }
-        if (is_own_file(&ie, own_files)) {
+        if (is_own_file(&ie, w->own_files)) {
             continue; /* the index being written, or an earlier one */
         }
         if (ie.path_changed) {
@@ -1013,31 +1097,58 @@ pipeline_ingest(struct index *idx, const char *path,
         }
         stats->files++;
         entry_reset(&en, en.file_id, ie.path);
-        st = read_file(in, &en, &broken, err);
+        st = read_file(w, in, &en, depth, &broken, err);
         if (st != KT_OK) {
             goto out;
         }
         if (broken) {
             log_warn("%s: the archive is damaged after %s; the rest of "
-                     "the bundle is not readable",
-                     path, ie.path);
-            stats->archive_damaged = true;
-            st = index_set_meta(idx, "archive_error", en.note, err);
+                     "%s is not readable",
+                     path, ie.path, outer ? "it" : "the bundle");
+            if (outer == NULL) {
+                stats->archive_damaged = true;
+                st = index_set_meta(idx, "archive_error", en.note, err);
+            }
             if (st != KT_OK) {
                 goto out;
             }
             break;
         }
     }
-    if (n_seen == 0) {
-        st = kt_err_set(err, KT_EFORMAT, "%s: the bundle holds no files", path);
-        goto out;
-    }
-    stats->bytes = ingest_total_bytes(in);
-    st = write_meta(idx, in, path, &ls, newest, stats, err);
 
 out:
+    kt_buf_fini(&full);
     entry_fini(&en);
+    return st;
+}
+
+enum kt_status
+pipeline_ingest(struct index *idx, const char *path,
+                const struct ingest_limits *lim, const char *const *own_files,
+                struct pipeline_stats *stats, struct kt_err *err)
+{
+    struct ingest *in = NULL;
+    struct walk w;
+    enum kt_status st;
+
+    memset(stats, 0, sizeof(*stats));
+    memset(&w, 0, sizeof(w));
+    w.idx = idx;
+    w.stats = stats;
+    w.bundle = path;
+    w.own_files = own_files;
+    st = ingest_open(path, lim, &in, err);
+    if (st != KT_OK) {
+        return st;
+    }
+    st = walk_archive(&w, in, NULL, 0, err);
+    if (st == KT_OK && w.n_seen == 0) {
+        st = kt_err_set(err, KT_EFORMAT, "%s: the bundle holds no files", path);
+    }
+    if (st == KT_OK) {
+        stats->bytes = ingest_total_bytes(in);
+        st = write_meta(idx, in, path, &w.ls, w.newest, stats, err);
+    }
     ingest_close(in);
     return st;
 }
