@@ -1324,6 +1324,41 @@ detect_iso(const char *s, size_t n, size_t pos, struct found *f)
 
 /* Try every header format at pos. The text window is LOGLINE_SCAN_MAX
  * bytes, the JSON window LOGLINE_JSON_SCAN_MAX. */
+/* logrus text on a terminal: "ERRO[0001] message", the level cut to four
+ * letters and the seconds since start in brackets (no wall time). */
+static bool
+detect_logrus_tty(const char *s, size_t n, size_t pos, struct found *f)
+{
+    static const struct {
+        const char *word;
+        enum log_level level;
+    } tty[] = {
+        { "TRAC", LOG_LEVEL_TRACE }, { "DEBU", LOG_LEVEL_DEBUG },
+        { "INFO", LOG_LEVEL_INFO },  { "WARN", LOG_LEVEL_WARN },
+        { "ERRO", LOG_LEVEL_ERROR }, { "FATA", LOG_LEVEL_FATAL },
+        { "PANI", LOG_LEVEL_FATAL },
+    };
+    size_t i;
+    size_t p;
+
+    if (pos + 6 > n || s[pos + 4] != '[' || !is_digit(s[pos + 5])) {
+        return false;
+    }
+    for (i = 0; i < sizeof(tty) / sizeof(tty[0]); i++) {
+        if (memcmp(s + pos, tty[i].word, 4) != 0) {
+            continue;
+        }
+        p = skip_digits(s, n, pos + 5);
+        if (p >= n || s[p] != ']') {
+            return false;
+        }
+        f->level = tty[i].level;
+        f->msg_off = skip_spaces(s, n, p + 1);
+        return true;
+    }
+    return false;
+}
+
 static bool
 detect_header(const char *s, size_t len, size_t pos, int default_year,
               struct found *f)
@@ -1348,8 +1383,8 @@ detect_header(const char *s, size_t len, size_t pos, int default_year,
         return detect_iso(s, n, pos, f);
     }
     return detect_klog(s, n, pos, default_year, f) ||
-           detect_logfmt(s, n, pos, f) || detect_python_level(s, n, pos, f) ||
-           detect_go_crash(s, n, pos, f);
+           detect_logrus_tty(s, n, pos, f) || detect_logfmt(s, n, pos, f) ||
+           detect_python_level(s, n, pos, f) || detect_go_crash(s, n, pos, f);
 }
 
 /* kubectl --prefix: "[pod/POD/CONTAINER] ". Returns the index after it,

@@ -47,9 +47,10 @@ struct entry {
     int year; /* for timestamps without a year */
 
     struct kt_buf head;
-    struct kt_buf doc;  /* FT_JSON */
-    struct kt_buf line; /* the line being assembled */
-    bool line_cut;      /* the current line passed KT_MAX_LINE */
+    struct kt_buf doc;   /* FT_JSON */
+    struct kt_buf line;  /* the line being assembled */
+    struct kt_buf clean; /* the line without ANSI colours */
+    bool line_cut;       /* the current line passed KT_MAX_LINE */
     long lineno;
 
     struct describe_parser *describe; /* FT_DESCRIBE */
@@ -454,14 +455,71 @@ log_line(struct entry *en, const char *line, size_t len)
     return KT_OK;
 }
 
+/* The last CR of a line, or NULL. */
+static const char *
+memrchr_cr(const char *p, size_t len)
+{
+    while (len > 0) {
+        if (p[--len] == '\r') {
+            return p + len;
+        }
+    }
+    return NULL;
+}
+
+/* Copy a line into out without ANSI CSI sequences (ESC [ params final),
+ * the colours of logrus, zap and Python loggers on a terminal, so that
+ * headers are recognised and the evidence reads cleanly. Returns the new
+ * length. */
+static size_t
+strip_ansi(struct kt_buf *out, const char *p, size_t len)
+{
+    size_t i = 0;
+
+    kt_buf_reset(out);
+    while (i < len) {
+        if (p[i] == '\033' && i + 1 < len && p[i + 1] == '[') {
+            i += 2;
+            while (i < len && (unsigned char)p[i] >= 0x20 &&
+                   (unsigned char)p[i] <= 0x3f) {
+                i++;
+            }
+            while (i < len && (unsigned char)p[i] >= 0x20 &&
+                   (unsigned char)p[i] <= 0x2f) {
+                i++;
+            }
+            if (i < len && (unsigned char)p[i] >= 0x40 &&
+                (unsigned char)p[i] <= 0x7e) {
+                i++;
+            }
+            continue;
+        }
+        kt_buf_putc(out, p[i++]);
+    }
+    return out->len;
+}
+
 static enum kt_status
 text_line(struct entry *en, const char *line, size_t len)
 {
+    const char *cr;
+
     if (len > 0 && line[len - 1] == '\r') {
         len--;
     }
     if (en->type == FT_DESCRIBE) {
         return describe_line(en->describe, line, len, en->lineno);
+    }
+    /* A bare CR redraws the line (progress bars): what a reader saw last
+     * is what follows the last CR. */
+    cr = len > 0 ? memrchr_cr(line, len) : NULL;
+    if (cr != NULL) {
+        len -= (size_t)(cr + 1 - line);
+        line = cr + 1;
+    }
+    if (memchr(line, '\033', len) != NULL) {
+        len = strip_ansi(&en->clean, line, len);
+        line = en->clean.data ? en->clean.data : "";
     }
     return log_line(en, line, len);
 }
@@ -627,6 +685,7 @@ entry_init(struct entry *en, struct index *idx, struct pipeline_stats *stats,
     kt_buf_init(&en->head, HEAD_BYTES + (256U << 10));
     kt_buf_init(&en->doc, KT_MAX_DOCUMENT_BYTES);
     kt_buf_init(&en->line, KT_MAX_LINE);
+    kt_buf_init(&en->clean, KT_MAX_LINE);
     kt_buf_init(&en->rec, KT_MAX_RECORD);
 }
 
@@ -636,6 +695,7 @@ entry_fini(struct entry *en)
     kt_buf_fini(&en->head);
     kt_buf_fini(&en->doc);
     kt_buf_fini(&en->line);
+    kt_buf_fini(&en->clean);
     kt_buf_fini(&en->rec);
     describe_free(en->describe);
 }

@@ -838,10 +838,27 @@ plain_text_does_not_continue(void **state)
     assert_false(continues("Defaulted container \"main\" out of: main", NULL));
 }
 
+static void
+logrus_terminal_line_gives_level(void **state)
+{
+    struct logline ll;
+    static const char line[] = "ERRO[0001] failed to save outputs";
+
+    (void)state;
+    logline_parse(line, strlen(line), 2024, &ll);
+    assert_true(ll.is_header);
+    assert_int_equal(ll.level, LOG_LEVEL_ERROR);
+    assert_string_equal(ll.ts, "");
+    assert_string_equal(line + ll.msg_off, "failed to save outputs");
+    logline_parse("ERRORS[1] x", 11, 2024, &ll);
+    assert_int_not_equal(ll.level, LOG_LEVEL_ERROR);
+}
+
 int
 main(void)
 {
     const struct CMUnitTest tests[] = {
+        cmocka_unit_test(logrus_terminal_line_gives_level),
         cmocka_unit_test(klog_error_line_gives_level_and_timestamp),
         cmocka_unit_test(klog_letters_map_to_levels),
         cmocka_unit_test(klog_structured_message_starts_at_quote),
