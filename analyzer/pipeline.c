@@ -18,6 +18,7 @@
 #include "kt_limits.h"
 #include "log.h"
 #include "logline.h"
+#include "yamlobj.h"
 
 #define HEAD_BYTES 4096
 
@@ -293,7 +294,10 @@ classify(const char *path, const char *buf, size_t len)
         return FT_DESCRIBE;
     }
     if (has_suffix(path, ".yaml") || has_suffix(path, ".yml") ||
-        (len - i >= 11 && memcmp(buf + i, "apiVersion:", 11) == 0)) {
+        (len - i >= 11 && memcmp(buf + i, "apiVersion:", 11) == 0) ||
+        (len - i >= 5 && memcmp(buf + i, "kind:", 5) == 0) ||
+        (len - i >= 4 && memcmp(buf + i, "---", 3) == 0 &&
+         strchr(" \r\n", buf[i + 3]) != NULL)) {
         return FT_YAML;
     }
     if (i < len && buf[i] == '{' && has_suffix(path, ".json")) {
@@ -571,11 +575,14 @@ feed(struct entry *en, const char *p, size_t len)
 {
     switch (en->type) {
     case FT_JSON:
+    case FT_YAML:
+        /* Documents are parsed whole, so they must fit the limit. */
         if (!en->limit_hit && kt_buf_append(&en->doc, p, len) != KT_OK) {
             en->limit_hit = true;
             snprintf(en->note, sizeof(en->note),
-                     "JSON document larger than %llu bytes "
-                     "(--max-document)",
+                     "%s document larger than %llu bytes, the limit for a "
+                     "document parsed whole",
+                     en->type == FT_JSON ? "JSON" : "YAML",
                      (unsigned long long)en->doc.max_len);
         }
         return KT_OK;
@@ -583,7 +590,6 @@ feed(struct entry *en, const char *p, size_t len)
     case FT_LOG:
         return feed_text(en, p, len);
     case FT_EMPTY:
-    case FT_YAML:
     case FT_BINARY:
     case FT_ARCHIVE:
         return KT_OK;
@@ -626,6 +632,17 @@ finish(struct entry *en, size_t *n_items)
         st = jsonobj_strings(en->doc.data ? en->doc.data : "", en->doc.len,
                              sink_gap, en, &jerr);
         if (st == KT_EFORMAT) {
+            snprintf(en->note, sizeof(en->note), "%s", jerr.msg);
+            en->limit_hit = true;
+            st = KT_OK;
+        }
+        return st;
+    }
+    if (en->type == FT_YAML && !en->limit_hit) {
+        kt_err_clear(&jerr);
+        st = yamlobj_extract(en->doc.data, en->doc.len, kind_hint(en->path),
+                             &en->sink, n_items, &jerr);
+        if (st == KT_EFORMAT || st == KT_ELIMIT) {
             snprintf(en->note, sizeof(en->note), "%s", jerr.msg);
             en->limit_hit = true;
             st = KT_OK;
@@ -873,15 +890,17 @@ read_file(struct walk *w, struct ingest *in, struct entry *en, int depth,
         return kt_err_set(err, st, "%s", en->err.msg);
     }
     if (rst == KT_DONE && en->limit_hit) {
-        status = en->type == FT_JSON ? "skipped" : "partial";
+        /* A document with nothing read is skipped; one that gave some
+         * objects before its error, and a log with a cut line, are
+         * partial. */
+        status = (en->type == FT_JSON || en->type == FT_YAML) && n_items == 0
+                         ? "skipped"
+                         : "partial";
     }
     if (en->type == FT_ARCHIVE) {
         status = "partial";
         snprintf(en->note, sizeof(en->note), "nested archive cut short: %.200s",
                  rerr.msg);
-    } else if (en->type == FT_YAML) {
-        status = "ignored";
-        snprintf(en->note, sizeof(en->note), "YAML is not parsed yet");
     } else if (en->type == FT_BINARY) {
         status = "ignored";
         snprintf(en->note, sizeof(en->note), "binary content");

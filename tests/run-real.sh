@@ -86,6 +86,14 @@ check "k3s symlinks recorded" \
     "$(q "$db" "SELECT count(*) FROM files WHERE type = 'symlink'")" \
     "$(tar -tvzf "$bundle" | grep -c '^l')"
 check "k3s pods" "$(q "$db" "SELECT count(*) FROM objects WHERE kind = 'Pod'")" 8
+check "k3s custom resources from YAML" \
+    "$(q "$db" "SELECT group_concat(kind || ':' || n, ' ') FROM (SELECT kind,
+        count(*) AS n FROM objects WHERE kind IN ('Addon', 'HelmChart',
+        'IngressRoute') GROUP BY kind ORDER BY kind)")" \
+    "Addon:12 HelmChart:2 IngressRoute:1"
+check "k3s every JSON and YAML file parsed" \
+    "$(q "$db" "SELECT count(*) FROM files WHERE type IN ('json', 'yaml')
+        AND status != 'indexed'")" 0
 check "k3s log files" \
     "$(q "$db" "SELECT count(*) FROM files WHERE type = 'log'")" 19
 check "k3s previous logs" \
