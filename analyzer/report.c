@@ -103,6 +103,17 @@ static const char skipped_sql[] =
 static const char gaps_sql[] =
         "SELECT fl.path, g.line, g.text FROM gaps g"
         " LEFT JOIN files fl ON fl.id = g.file_id ORDER BY g.rowid LIMIT 50";
+/* Containers in trouble (not running, or restarted) whose logs the
+ * bundle lacks: the report says their cause may be out of sight. */
+static const char nolog_sql[] =
+        "SELECT o.namespace || '/' || o.name || '/' || c.name"
+        " FROM containers c JOIN objects o ON o.id = c.object_id"
+        " WHERE o.kind = 'Pod' AND (c.state != 'running' OR c.restarts > 0)"
+        " AND NOT EXISTS (SELECT 1 FROM files f WHERE f.namespace ="
+        " o.namespace AND f.pod = o.name AND (f.container = c.name OR"
+        " EXISTS (SELECT 1 FROM logs l WHERE l.file_id = f.id"
+        " AND l.container = c.name)) AND f.type = 'log')"
+        " ORDER BY 1 LIMIT 50";
 static const char seen_sql[] =
         "SELECT kind, count(*) FROM objects GROUP BY kind"
         " ORDER BY count(*) DESC, kind";
@@ -258,6 +269,16 @@ json_coverage(sqlite3 *db)
               "SELECT count(*) FROM files WHERE type = 'log'"
               " AND previous = 1" },
             { "log record", "SELECT count(*) FROM logs" },
+            { "container with logs",
+              "SELECT count(*) FROM containers c JOIN objects o"
+              " ON o.id = c.object_id WHERE EXISTS (SELECT 1 FROM files f"
+              " WHERE f.namespace = o.namespace AND f.pod = o.name"
+              " AND f.container = c.name AND f.type = 'log')" },
+            { "container without logs",
+              "SELECT count(*) FROM containers c JOIN objects o"
+              " ON o.id = c.object_id WHERE NOT EXISTS (SELECT 1 FROM files"
+              " f WHERE f.namespace = o.namespace AND f.pod = o.name"
+              " AND f.container = c.name AND f.type = 'log')" },
             { "namespace", "SELECT count(DISTINCT namespace) FROM objects"
                            " WHERE namespace != ''" },
         };
@@ -314,6 +335,18 @@ json_coverage(sqlite3 *db)
         }
         sqlite3_finalize(s);
         cJSON_AddItemToObject(cov, "collection_errors", gaps);
+    }
+    if (sqlite3_prepare_v2(db, nolog_sql, -1, &s, NULL) == SQLITE_OK) {
+        cJSON *nolog = cJSON_CreateArray();
+
+        while (sqlite3_step(s) == SQLITE_ROW) {
+            char *clean = kt_utf8_clean(col(s, 0));
+
+            cJSON_AddItemToArray(nolog, cJSON_CreateString(clean ? clean : ""));
+            free(clean);
+        }
+        sqlite3_finalize(s);
+        cJSON_AddItemToObject(cov, "failing_containers_without_logs", nolog);
     }
     cJSON_AddItemToObject(cov, "seen", seen);
     cJSON_AddItemToObject(cov, "missing", missing);
@@ -594,6 +627,20 @@ text_coverage(sqlite3 *db, FILE *out)
     }
     if (meta(db, "pattern_limit", buf, sizeof(buf))[0] != '\0') {
         wrap(out, 0, "Matching incomplete: ", buf);
+    }
+    if (sqlite3_prepare_v2(db, nolog_sql, -1, &s, NULL) == SQLITE_OK) {
+        struct kt_buf list;
+
+        kt_buf_init(&list, 8192);
+        while (sqlite3_step(s) == SQLITE_ROW) {
+            kt_buf_printf(&list, "%s%s", list.len ? ", " : "", col(s, 0));
+        }
+        sqlite3_finalize(s);
+        if (list.len > 0) {
+            wrap(out, 0,
+                 "No logs in the bundle for failing containers: ", list.data);
+        }
+        kt_buf_fini(&list);
     }
     if (sqlite3_prepare_v2(db, gaps_sql, -1, &s, NULL) == SQLITE_OK) {
         while (sqlite3_step(s) == SQLITE_ROW) {
