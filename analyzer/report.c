@@ -108,7 +108,8 @@ static const char gaps_sql[] =
 static const char nolog_sql[] =
         "SELECT o.namespace || '/' || o.name || '/' || c.name"
         " FROM containers c JOIN objects o ON o.id = c.object_id"
-        " WHERE o.kind = 'Pod' AND (c.state != 'running' OR c.restarts > 0)"
+        " WHERE o.kind = 'Pod' AND (c.state = 'waiting' OR c.restarts > 0"
+        " OR (c.state = 'terminated' AND coalesce(c.exit_code, 1) != 0))"
         " AND NOT EXISTS (SELECT 1 FROM files f WHERE f.namespace ="
         " o.namespace AND f.pod = o.name AND (f.container = c.name OR"
         " EXISTS (SELECT 1 FROM logs l WHERE l.file_id = f.id"
