@@ -18,6 +18,7 @@
 #include "kt_limits.h"
 #include "log.h"
 #include "logline.h"
+#include "table.h"
 #include "yamlobj.h"
 
 #define HEAD_BYTES 4096
@@ -27,15 +28,16 @@ enum ftype {
     FT_JSON,
     FT_YAML,
     FT_DESCRIBE,
+    FT_TABLE,
     FT_LOG,
     FT_BINARY,
     FT_ARCHIVE
 };
 
 static const char *const ftype_name[] = {
-    [FT_EMPTY] = "empty",       [FT_JSON] = "json", [FT_YAML] = "yaml",
-    [FT_DESCRIBE] = "describe", [FT_LOG] = "log",   [FT_BINARY] = "binary",
-    [FT_ARCHIVE] = "archive",
+    [FT_EMPTY] = "empty",       [FT_JSON] = "json",       [FT_YAML] = "yaml",
+    [FT_DESCRIBE] = "describe", [FT_TABLE] = "table",     [FT_LOG] = "log",
+    [FT_BINARY] = "binary",     [FT_ARCHIVE] = "archive",
 };
 
 /* Everything one entry needs while it streams. */
@@ -55,6 +57,7 @@ struct entry {
     long lineno;
 
     struct describe_parser *describe; /* FT_DESCRIBE */
+    struct table_parser *table;       /* FT_TABLE */
     struct kt_sink sink; /* delivers to the index; outlives describe */
 
     struct kt_buf rec; /* FT_LOG: the record being assembled */
@@ -293,6 +296,9 @@ classify(const char *path, const char *buf, size_t len)
     if (describe_sniff(buf, len)) {
         return FT_DESCRIBE;
     }
+    if (table_sniff(buf, len)) {
+        return FT_TABLE;
+    }
     if (has_suffix(path, ".yaml") || has_suffix(path, ".yml") ||
         (len - i >= 11 && memcmp(buf + i, "apiVersion:", 11) == 0) ||
         (len - i >= 5 && memcmp(buf + i, "kind:", 5) == 0) ||
@@ -514,6 +520,9 @@ text_line(struct entry *en, const char *line, size_t len)
     if (en->type == FT_DESCRIBE) {
         return describe_line(en->describe, line, len, en->lineno);
     }
+    if (en->type == FT_TABLE) {
+        return table_line(en->table, line, len, en->lineno);
+    }
     /* A bare CR redraws the line (progress bars): what a reader saw last
      * is what follows the last CR. */
     cr = len > 0 ? memrchr_cr(line, len) : NULL;
@@ -587,6 +596,7 @@ feed(struct entry *en, const char *p, size_t len)
         }
         return KT_OK;
     case FT_DESCRIBE:
+    case FT_TABLE:
     case FT_LOG:
         return feed_text(en, p, len);
     case FT_EMPTY:
@@ -667,7 +677,9 @@ finish(struct entry *en, size_t *n_items)
             st = KT_OK;
         }
     }
-    if (st == KT_OK && (en->type == FT_LOG || en->type == FT_DESCRIBE) &&
+    if (st == KT_OK &&
+        (en->type == FT_LOG || en->type == FT_DESCRIBE ||
+         en->type == FT_TABLE) &&
         (en->line.len > 0 || en->line_cut)) {
         en->lineno++;
         st = text_line(en, en->line.data, en->line.len);
@@ -684,6 +696,9 @@ finish(struct entry *en, size_t *n_items)
     }
     if (st == KT_OK && en->type == FT_DESCRIBE) {
         st = describe_finish(en->describe);
+    }
+    if (st == KT_OK && en->type == FT_TABLE) {
+        st = table_finish(en->table);
     }
     return st;
 }
@@ -715,6 +730,7 @@ entry_fini(struct entry *en)
     kt_buf_fini(&en->clean);
     kt_buf_fini(&en->rec);
     describe_free(en->describe);
+    table_free(en->table);
 }
 
 /* Reset the per-entry state but keep the buffers' storage. */
@@ -723,6 +739,8 @@ entry_reset(struct entry *en, long long file_id, const char *path)
 {
     describe_free(en->describe);
     en->describe = NULL;
+    table_free(en->table);
+    en->table = NULL;
     en->file_id = file_id;
     en->path = path;
     en->type = FT_EMPTY;
@@ -771,6 +789,17 @@ layout_name(const struct layout_seen *ls)
         return "cluster-info-dump";
     }
     return "loose";
+}
+
+/* Make the line parser the entry's type needs. */
+static void
+start_parser(struct entry *en)
+{
+    if (en->type == FT_DESCRIBE) {
+        en->describe = describe_new(&en->sink);
+    } else if (en->type == FT_TABLE) {
+        en->table = table_new(&en->sink);
+    }
 }
 
 /* An archive inside the bundle: walk its entries as part of the bundle,
@@ -853,9 +882,7 @@ read_file(struct walk *w, struct ingest *in, struct entry *en, int depth,
             }
             buf = en->head.data;
             len = en->head.len;
-            if (en->type == FT_DESCRIBE) {
-                en->describe = describe_new(&en->sink);
-            }
+            start_parser(en);
         }
         st = feed(en, buf, len);
         if (st != KT_OK) {
@@ -868,15 +895,14 @@ read_file(struct walk *w, struct ingest *in, struct entry *en, int depth,
         if (en->type == FT_ARCHIVE && rst == KT_DONE) {
             return expand(w, in, en, depth, archive_broken, err);
         }
-        if (en->type == FT_DESCRIBE) {
-            en->describe = describe_new(&en->sink);
-        }
+        start_parser(en);
         st = feed(en, en->head.data ? en->head.data : "", en->head.len);
         if (st != KT_OK) {
             return kt_err_set(err, st, "%s", en->err.msg);
         }
     }
-    if (en->type == FT_DESCRIBE && en->describe == NULL) {
+    if ((en->type == FT_DESCRIBE && en->describe == NULL) ||
+        (en->type == FT_TABLE && en->table == NULL)) {
         return kt_err_set(err, KT_ENOMEM, "out of memory");
     }
     if (rst != KT_DONE) {

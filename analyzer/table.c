@@ -318,17 +318,16 @@ rune_len(const char *s, size_t len)
     return n;
 }
 
-/* Byte offset of code point cp of s, or len when s is shorter. */
-static size_t
-cp_offset(const char *s, size_t len, size_t cp)
+/* Move *off forward until it is the byte offset of code point `to` of s,
+ * *cp being the code point at *off; it stops at len when s is shorter.
+ * Slicing a row walks it once, so a long row costs linear time. */
+static void
+advance(const char *s, size_t len, size_t *off, size_t *cp, size_t to)
 {
-    size_t off = 0;
-
-    while (cp > 0 && off < len) {
-        off += rune_len(s + off, len - off);
-        cp--;
+    while (*cp < to && *off < len) {
+        *off += rune_len(s + *off, len - *off);
+        (*cp)++;
     }
-    return off < len ? off : len;
 }
 
 /* Parse a non-negative decimal of at most max; false for anything else. */
@@ -581,9 +580,10 @@ shape_of(const struct layout *l)
     return SHAPE_OTHER;
 }
 
-/* Read a header line into l. A header starts at column 0 and holds
- * upper-case column names only, one of them NAME or LAST SEEN. Column
- * names are ASCII, so byte offsets in it are code point positions. */
+/* Read a header line into l. A header starts at column 0 and holds two
+ * or more upper-case column names, one of them NAME or LAST SEEN; l->shape
+ * says whether its rows can be read. Column names are ASCII, so byte
+ * offsets in a header are code point positions. */
 static bool
 parse_header(const char *s, size_t len, struct layout *l)
 {
@@ -644,7 +644,7 @@ parse_header(const char *s, size_t len, struct layout *l)
         k++;
     }
     l->shape = shape_of(l);
-    return l->n_cols >= 2 && l->shape != SHAPE_NONE;
+    return l->n_cols >= 2 && (l->idx[R_NAME] >= 0 || l->idx[R_LAST_SEEN] >= 0);
 }
 
 /* Rows. */
@@ -669,16 +669,21 @@ all_spaces(const char *s, size_t len)
 static bool
 slice_aligned(const struct layout *l, const char *s, size_t len, struct cell *c)
 {
+    size_t off = 0;
+    size_t cp = 0;
     size_t k;
 
+    advance(s, len, &off, &cp, l->start[0]);
     for (k = 0; k < l->n_cols; k++) {
-        size_t b = cp_offset(s, len, l->start[k]);
+        size_t b = off;
         size_t e = len;
 
         if (k + 1 < l->n_cols) {
-            e = cp_offset(s, len, l->start[k + 1]);
+            advance(s, len, &off, &cp, l->start[k + 1]);
+            e = off;
         } else if (l->end != NO_END) {
-            e = cp_offset(s, len, l->end);
+            advance(s, len, &off, &cp, l->end);
+            e = off;
         }
         if (b < len) {
             if (b > 0 && s[b - 1] != ' ') {
@@ -1321,7 +1326,7 @@ table_line(struct table_parser *p, const char *line, size_t len, long lineno)
     if (len == 0) {
         st = flush_event(p);
         p->lay.shape = SHAPE_NONE;
-    } else if (parse_header(s, len, &head)) {
+    } else if (parse_header(s, len, &head) && head.shape != SHAPE_NONE) {
         st = flush_event(p);
         p->lay = head;
     } else if (p->lay.shape == SHAPE_EVENTS) {
