@@ -77,7 +77,7 @@ static const char schema_sql[] =
         " age TEXT, file_id INTEGER, line INTEGER);"
         "CREATE TABLE logs(id INTEGER PRIMARY KEY, file_id INTEGER,"
         " line INTEGER, end_line INTEGER, ts TEXT, level TEXT, text TEXT,"
-        " truncated INTEGER, container TEXT);"
+        " truncated INTEGER, container TEXT, ts_guessed INTEGER);"
         "CREATE TABLE matches(id INTEGER PRIMARY KEY, pattern TEXT,"
         " category TEXT, severity TEXT, strong INTEGER, priority INTEGER,"
         " source TEXT, source_id INTEGER, namespace TEXT, kind TEXT,"
@@ -181,7 +181,8 @@ static const char *const stmt_sql[ST_COUNT] = {
                  " message, source, count, first_seen, last_seen, age,"
                  " file_id, line) VALUES(?,?,?,?,?,?,?,?,?,?,?,?,?)",
     [ST_LOG] = "INSERT INTO logs(file_id, line, end_line, ts, level, text,"
-               " truncated, container) VALUES(?,?,?,?,?,?,?,?)",
+               " truncated, container, ts_guessed)"
+               " VALUES(?,?,?,?,?,?,?,?,?)",
     [ST_META] = "INSERT OR REPLACE INTO meta VALUES(?,?)",
     [ST_GAP] = "INSERT INTO gaps VALUES(?,?,?)",
 };
@@ -644,6 +645,7 @@ index_add_log(struct index *idx, long long file_id, const struct index_log *r,
     sqlite3_bind_text(s, 6, r->text, (int)r->text_len, SQLITE_TRANSIENT);
     sqlite3_bind_int(s, 7, r->truncated ? 1 : 0);
     bind_text(s, 8, r->container);
+    sqlite3_bind_int(s, 9, r->ts_guessed ? 1 : 0);
     return step(idx, s, NULL, err);
 }
 
@@ -754,7 +756,8 @@ index_newest_time(struct index *idx, char *buf, size_t len)
             "SELECT coalesce((SELECT max(t) FROM ("
             " SELECT max(last_seen) AS t FROM events"
             " UNION ALL SELECT max(last_transition) FROM conditions"
-            " UNION ALL SELECT max(last_finished) FROM containers)),"
+            " UNION ALL SELECT max(last_finished) FROM containers"
+            " UNION ALL SELECT max(ts) FROM logs WHERE ts_guessed = 0)),"
             " (SELECT max(ts) FROM logs))";
     sqlite3_stmt *s;
 
@@ -881,4 +884,57 @@ out:
     sqlite3_finalize(sel);
     sqlite3_finalize(upd);
     return st;
+}
+
+enum kt_status
+index_resolve_namespaces(struct index *idx, struct kt_err *err)
+{
+    static const char sql[] =
+            "UPDATE events SET namespace = (SELECT min(o.namespace)"
+            " FROM objects o WHERE o.kind = events.kind"
+            " AND o.name = events.name AND o.namespace != '')"
+            " WHERE namespace = '' AND kind IS NOT NULL"
+            " AND (SELECT count(DISTINCT o.namespace) FROM objects o"
+            " WHERE o.kind = events.kind AND o.name = events.name"
+            " AND o.namespace != '') = 1;"
+            "CREATE TEMP TABLE twins AS SELECT a.id AS old, b.id AS new"
+            " FROM objects a JOIN objects b ON b.kind = a.kind"
+            " AND b.name = a.name AND b.namespace != ''"
+            " WHERE a.namespace = '' AND (SELECT count(*) FROM objects c"
+            " WHERE c.kind = a.kind AND c.name = a.name"
+            " AND c.namespace != '') = 1;"
+            "UPDATE objects SET"
+            " node = coalesce(node, (SELECT o.node FROM objects o"
+            " JOIN twins t ON t.old = o.id WHERE t.new = objects.id)),"
+            " phase = coalesce(phase, (SELECT o.phase FROM objects o"
+            " JOIN twins t ON t.old = o.id WHERE t.new = objects.id)),"
+            " reason = coalesce(reason, (SELECT o.reason FROM objects o"
+            " JOIN twins t ON t.old = o.id WHERE t.new = objects.id))"
+            " WHERE id IN (SELECT new FROM twins);"
+            "UPDATE object_sources SET object_id = (SELECT new FROM twins"
+            " WHERE old = object_id) WHERE object_id IN"
+            " (SELECT old FROM twins);"
+            "UPDATE OR IGNORE containers SET object_id = (SELECT new"
+            " FROM twins WHERE old = object_id) WHERE object_id IN"
+            " (SELECT old FROM twins);"
+            "UPDATE OR IGNORE conditions SET object_id = (SELECT new"
+            " FROM twins WHERE old = object_id) WHERE object_id IN"
+            " (SELECT old FROM twins);"
+            "UPDATE OR IGNORE resources SET object_id = (SELECT new"
+            " FROM twins WHERE old = object_id) WHERE object_id IN"
+            " (SELECT old FROM twins);"
+            "DELETE FROM containers WHERE object_id IN (SELECT old FROM twins);"
+            "DELETE FROM conditions WHERE object_id IN (SELECT old FROM twins);"
+            "DELETE FROM resources WHERE object_id IN (SELECT old FROM twins);"
+            "DELETE FROM objects WHERE id IN (SELECT old FROM twins);"
+            "DROP TABLE twins;";
+    char *msg = NULL;
+
+    if (sqlite3_exec(idx->db, sql, NULL, NULL, &msg) != SQLITE_OK) {
+        kt_err_set(err, KT_EDB, "cannot resolve namespaces: %s",
+                   msg ? msg : "unknown");
+        sqlite3_free(msg);
+        return KT_EDB;
+    }
+    return KT_OK;
 }

@@ -80,6 +80,11 @@ enum kt_status index_add_object(struct index *idx, long long file_id,
 enum kt_status index_add_event(struct index *idx, long long file_id,
                                const struct kt_event *e, struct kt_err *err);
 
+/* Objects and events seen without a namespace (a `kubectl get` table
+ * without -A) are given the namespace of the one object of the same kind
+ * and name seen with one, and such an object is merged into it. */
+enum kt_status index_resolve_namespaces(struct index *idx, struct kt_err *err);
+
 /* Turn the relative ages of events that have no absolute times ("2s
  * (x57 over 15m)" from describe or get tables) into first/last times,
  * counting back from collected (RFC 3339, the collection time). */
@@ -101,6 +106,7 @@ struct index_log {
     size_t text_len;
     bool truncated;
     const char *container; /* when the file mixes containers, else NULL */
+    bool ts_guessed;       /* ts had no year; default_year filled it */
 };
 
 enum kt_status index_add_log(struct index *idx, long long file_id,
@@ -116,10 +122,10 @@ const char *index_sqlite_version(void);
 enum kt_status index_query(const char *path, const char *sql, FILE *out,
                            struct kt_err *err);
 
-/* The newest timestamp among events, conditions and container finish
- * times, else among log records (whose year may be a guess), as RFC 3339
- * into buf ("" when there is none). Used as the collection time when the
- * bundle itself does not give one. */
+/* The newest timestamp among events, conditions, container finish times
+ * and log records with a full date, else among log records whose year was
+ * guessed, as RFC 3339 into buf ("" when there is none). Used as the
+ * collection time when the bundle itself does not give one. */
 void index_newest_time(struct index *idx, char *buf, size_t len);
 
 #endif

@@ -41,6 +41,7 @@ struct stamp {
 struct found {
     struct stamp ts;
     bool has_ts;
+    bool year_guessed; /* the year came from default_year */
     enum log_level level;
     size_t msg_off;
 };
@@ -863,6 +864,7 @@ static bool
 detect_klog(const char *s, size_t n, size_t pos, int default_year,
             struct found *f)
 {
+    bool guessed = false;
     struct stamp t;
     size_t p = pos + 1;
     size_t n_date;
@@ -880,6 +882,7 @@ detect_klog(const char *s, size_t n, size_t pos, int default_year,
         p += 4;
     } else if (n_date == 4) {
         t.year = default_year;
+        guessed = true;
     } else {
         return false;
     }
@@ -906,6 +909,7 @@ detect_klog(const char *s, size_t n, size_t pos, int default_year,
     }
     f->level = letter_level(s[pos]);
     f->has_ts = stamp_valid(&t);
+    f->year_guessed = guessed;
     f->ts = t;
     p = close + 1;
     f->msg_off = has_char(s, n, p, ' ') ? p + 1 : p;
@@ -1064,6 +1068,7 @@ detect_c10(const char *s, size_t n, size_t p, int default_year, struct found *f)
     /* The fraction comes from a monotonic clock, not the wall time. */
     t.msec = 0;
     f->has_ts = stamp_valid(&t);
+    f->year_guessed = true;
     f->ts = t;
     f->msg_off = has_char(s, n, close + 1, ' ') ? close + 2 : close + 1;
     return true;
@@ -1463,6 +1468,7 @@ logline_parse(const char *line, size_t len, int default_year,
             stamp_write(kts, out->ts);
         } else if (f.has_ts) {
             stamp_write(f.ts, out->ts);
+            out->year_guessed = f.year_guessed;
         }
     } else {
         out->msg_off = p1;

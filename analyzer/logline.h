@@ -26,6 +26,9 @@ struct logline {
     /* Timestamp normalised to UTC RFC 3339 with milliseconds,
      * "2024-01-15T10:23:45.123Z", or "" when the line has none. */
     char ts[32];
+    /* True when the line's timestamp has no year (klog "E0115 ...") and
+     * default_year filled it in: the time is then a guess. */
+    bool year_guessed;
     enum log_level level;
     /* Offset into the line where the human message starts, after the
      * prefixes this parser understood (timestamp, level, source file). */

@@ -364,6 +364,7 @@ flush_record(struct entry *en)
     r.text_len = en->rec.len;
     r.truncated = en->rec_cut;
     r.container = en->container[0] ? en->container : NULL;
+    r.ts_guessed = en->rec_head.year_guessed;
     st = index_add_log(en->idx, en->file_id, &r, &en->err);
     if (st == KT_OK) {
         en->stats->logs++;
@@ -1249,6 +1250,9 @@ pipeline_ingest(struct index *idx, const char *path,
     st = walk_archive(&w, in, NULL, 0, err);
     if (st == KT_OK && w.n_seen == 0) {
         st = kt_err_set(err, KT_EFORMAT, "%s: the bundle holds no files", path);
+    }
+    if (st == KT_OK) {
+        st = index_resolve_namespaces(idx, err);
     }
     if (st == KT_OK) {
         stats->bytes = ingest_total_bytes(in);
