@@ -65,6 +65,8 @@ struct entry {
     long rec_line;
     long rec_end;
     long rec_lines;
+    long rec_depth; /* open brackets of a multi-line JSON record */
+    bool rec_blank; /* a blank line followed the open record */
     bool rec_cut;
     bool rec_open;
 
@@ -351,6 +353,7 @@ flush_record(struct entry *en)
     const char *level;
     enum kt_status st;
 
+    en->rec_blank = false;
     if (!en->rec_open) {
         return KT_OK;
     }
@@ -412,6 +415,35 @@ dump_marker(struct entry *en, const char *line, size_t len, bool *is_end)
     return (size_t)(line + len - m);
 }
 
+/* Opening minus closing brackets of a line, outside strings: how much a
+ * line of a multi-line JSON value deepens it. */
+static long
+json_depth_change(const char *p, size_t len)
+{
+    long d = 0;
+    bool in_str = false;
+    size_t i;
+
+    for (i = 0; i < len; i++) {
+        char c = p[i];
+
+        if (in_str) {
+            if (c == '\\') {
+                i++;
+            } else if (c == '"') {
+                in_str = false;
+            }
+        } else if (c == '"') {
+            in_str = true;
+        } else if (c == '{' || c == '[') {
+            d++;
+        } else if (c == '}' || c == ']') {
+            d--;
+        }
+    }
+    return d;
+}
+
 /* One log line: start a record or continue the open one. */
 static enum kt_status
 log_line(struct entry *en, const char *line, size_t len)
@@ -436,12 +468,22 @@ log_line(struct entry *en, const char *line, size_t len)
         return st;
     }
 
+    if (len == 0 && en->rec_open && !en->rec_blank) {
+        /* One blank line may sit inside a record (a Go panic's goroutine
+         * dump follows one); the next line decides. */
+        en->rec_blank = true;
+        return KT_OK;
+    }
     if (en->rec_open && en->rec_lines < KT_MAX_RECORD_LINES &&
-        logline_continues(line, len, &en->rec_head)) {
-        if (kt_buf_putc(&en->rec, '\n') != KT_OK ||
+        ((en->rec_depth > 0 && len > 0 && strchr(" \t}]\"", line[0])) ||
+         logline_continues(line, len, &en->rec_head))) {
+        if ((en->rec_blank && kt_buf_putc(&en->rec, '\n') != KT_OK) ||
+            kt_buf_putc(&en->rec, '\n') != KT_OK ||
             kt_buf_append(&en->rec, line, len) != KT_OK) {
             en->rec_cut = true;
         }
+        en->rec_blank = false;
+        en->rec_depth += json_depth_change(line, len);
         en->rec_end = en->lineno;
         en->rec_lines++;
         return KT_OK;
@@ -459,6 +501,13 @@ log_line(struct entry *en, const char *line, size_t len)
     en->rec_end = en->lineno;
     en->rec_lines = 1;
     en->rec_cut = en->line_cut;
+    /* A JSON object printed over several lines ("{" alone, or a line
+     * that ends opening one) is one record until its brackets close; only
+     * lines that can belong to it (indented, closing, or a key) join. */
+    en->rec_depth = 0;
+    if (len > 0 && line[len - 1] == '{') {
+        en->rec_depth = json_depth_change(line, len);
+    }
     kt_buf_reset(&en->rec);
     if (kt_buf_append(&en->rec, line, len) != KT_OK) {
         en->rec_cut = true;
