@@ -44,6 +44,8 @@ struct found {
     bool year_guessed; /* the year came from default_year */
     enum log_level level;
     size_t msg_off;
+    size_t comp_off; /* component or logger name, see logline.h */
+    size_t comp_len;
 };
 
 struct level_word {
@@ -173,6 +175,38 @@ trim_cr(const char *line, size_t len)
         len--;
     }
     return len;
+}
+
+/* Record [a, b) as the line's component unless one is set already. */
+static void
+set_comp(struct found *f, size_t a, size_t b)
+{
+    if (f->comp_len == 0 && b > a) {
+        f->comp_off = a;
+        f->comp_len = b - a;
+    }
+}
+
+/* Record the source file of "dir/file.go:123" in [a, b) as the
+ * component: the base name, without the line number. */
+static void
+set_source_comp(const char *s, size_t a, size_t b, struct found *f)
+{
+    size_t colon = b;
+    size_t start = a;
+    size_t i;
+
+    for (i = a; i < b; i++) {
+        if (s[i] == ':') {
+            colon = i;
+        }
+    }
+    for (i = a; i < colon; i++) {
+        if (s[i] == '/') {
+            start = i + 1;
+        }
+    }
+    set_comp(f, start, colon);
 }
 
 /* Map a level word to a level. A slog offset ("INFO+2", "WARN-1") is
@@ -653,7 +687,10 @@ enum json_key {
     KEY_TIME,
     KEY_MSG,
     KEY_ERR,
-    KEY_V
+    KEY_V,
+    KEY_COMPONENT,
+    KEY_LOGGER,
+    KEY_SCOPE
 };
 
 static enum json_key
@@ -677,17 +714,30 @@ json_key_kind(const char *s, size_t a, size_t b)
     if (span_is(s, a, b, "v")) {
         return KEY_V;
     }
+    if (span_is(s, a, b, "component")) {
+        return KEY_COMPONENT;
+    }
+    if (span_is(s, a, b, "logger")) {
+        return KEY_LOGGER;
+    }
+    if (span_is(s, a, b, "scope")) {
+        return KEY_SCOPE;
+    }
     return KEY_OTHER;
 }
 
 /* A JSON object line (logrus, zap, slog, Kubernetes JSON, Envoy JSON
  * access log). A light scan of the top-level members only: the line is a
  * header once "{" is followed by a key and a colon. Kubernetes JSON logs
- * have no level key: "err" marks an error and "v" an info record. */
+ * have no level key: "err" marks an error and "v" an info record. The
+ * component is the "component" string, else "logger", else Istio's
+ * "scope"; "caller" is a source position, not a component. */
 static bool
 detect_json(const char *s, size_t n, size_t pos, struct found *f)
 {
+    size_t names[3][2] = { { 0, 0 }, { 0, 0 }, { 0, 0 } };
     size_t p = pos + 1;
+    size_t i;
     bool any = false;
     bool has_level = false;
     bool has_msg = false;
@@ -742,6 +792,14 @@ detect_json(const char *s, size_t n, size_t pos, struct found *f)
             has_err = true;
         } else if (kind == KEY_V) {
             has_v = true;
+        } else if ((kind == KEY_COMPONENT || kind == KEY_LOGGER ||
+                    kind == KEY_SCOPE) &&
+                   s[v0] == '"') {
+            i = (size_t)(kind - KEY_COMPONENT);
+            if (names[i][1] == 0) {
+                names[i][0] = v0 + 1;
+                names[i][1] = v1 - 1;
+            }
         }
         p = skip_spaces(s, n, v1);
         if (!has_char(s, n, p, ',')) {
@@ -753,6 +811,9 @@ detect_json(const char *s, size_t n, size_t pos, struct found *f)
         f->level = LOG_LEVEL_ERROR;
     } else if (!has_level && has_v) {
         f->level = LOG_LEVEL_INFO;
+    }
+    for (i = 0; i < 3; i++) {
+        set_comp(f, names[i][0], names[i][1]);
     }
     return any;
 }
@@ -911,6 +972,7 @@ detect_klog(const char *s, size_t n, size_t pos, int default_year,
     f->has_ts = stamp_valid(&t);
     f->year_guessed = guessed;
     f->ts = t;
+    set_source_comp(s, p + 1, close, f);
     p = close + 1;
     f->msg_off = has_char(s, n, p, ' ') ? p + 1 : p;
     return true;
@@ -953,6 +1015,7 @@ detect_python_level(const char *s, size_t n, size_t pos, struct found *f)
         if (p == name_start || !has_char(s, n, p, ':')) {
             return false;
         }
+        set_comp(f, name_start, p);
         f->msg_off = p + 1;
     }
     f->level = level_from_word(s + pos, strlen(names[i]));
@@ -1021,17 +1084,24 @@ detect_letter_bracket(const char *s, size_t n, size_t p, struct found *f)
         if (close == 0) {
             return false;
         }
+        set_source_comp(s, p, close, f);
         f->msg_off = has_char(s, n, close + 1, ' ') ? close + 2 : close + 1;
         return true;
     }
     if (!has_char(s, n, q, ' ') && !has_char(s, n, q, ']')) {
         return false;
     }
+    close = q + 1;
     while (q < n && s[q] != ']') {
         q++;
     }
     if (q == n) {
         return false;
+    }
+
+    /* The module ("web:12") or application ("ServerApp") before "]". */
+    if (close < q) {
+        set_source_comp(s, close, q, f);
     }
     f->msg_off = has_char(s, n, q + 1, ' ') ? q + 2 : q + 1;
     return true;
@@ -1065,6 +1135,8 @@ detect_c10(const char *s, size_t n, size_t p, int default_year, struct found *f)
     if (close == 0) {
         return false;
     }
+    set_source_comp(s, q + 1, close, f);
+
     /* The fraction comes from a monotonic clock, not the wall time. */
     t.msec = 0;
     f->has_ts = stamp_valid(&t);
@@ -1097,6 +1169,17 @@ detect_bracket(const char *s, size_t n, size_t pos, int default_year,
     after = bracket_level(s, n, pos, &f->level);
     if (after != 0) {
         f->msg_off = has_char(s, n, after, ' ') ? after + 1 : after;
+
+        /* CoreDNS names the plugin: "[ERROR] plugin/errors: ..." */
+        if (has_lit(s, n, f->msg_off, "plugin/")) {
+            q = f->msg_off;
+            while (q < n && s[q] != ':' && s[q] != ' ') {
+                q++;
+            }
+            if (has_char(s, n, q, ':')) {
+                set_comp(f, f->msg_off, q);
+            }
+        }
         return true;
     }
     if (p < n && letter_level(s[p]) != LOG_LEVEL_NONE) {
@@ -1134,6 +1217,7 @@ detect_bracket(const char *s, size_t n, size_t pos, int default_year,
         /* oauth2-proxy: "[file.go:123] " */
         q = source_then_bracket(s, n, p + 1);
         if (q != 0 && has_char(s, n, q + 1, ' ')) {
+            set_source_comp(s, p + 1, q, f);
             f->msg_off = q + 2;
         }
     }
@@ -1161,10 +1245,12 @@ is_name_field(const char *s, size_t a, size_t b)
 /* zap console and Istio: after "TS\tLEVEL\t" skip up to two fields that
  * are a logger/scope and a caller, and the "envoy NAME file:line" field
  * of Envoy's own log. A field is skipped only when another field follows
- * and that one is not a JSON object. */
+ * and that one is not a JSON object. A first field without ':' is the
+ * logger or scope, and "envoy NAME" the Envoy logger: the component. */
 static size_t
-skip_tab_fields(const char *s, size_t n, size_t p)
+skip_tab_fields(const char *s, size_t n, size_t p, struct found *f)
 {
+    size_t q;
     int i;
 
     for (i = 0; i < 2; i++) {
@@ -1178,8 +1264,16 @@ skip_tab_fields(const char *s, size_t n, size_t p)
         if (has_char(s, n, end + 1, '{')) {
             break;
         }
-        if (!has_lit(s, end, p, "envoy ") && !is_name_field(s, p, end)) {
+        if (has_lit(s, end, p, "envoy ")) {
+            for (q = p + 6; q < end && s[q] != ' '; q++) {
+            }
+        } else if (is_name_field(s, p, end)) {
+            q = memchr(s + p, ':', end - p) == NULL ? end : p;
+        } else {
             break;
+        }
+        if (i == 0) {
+            set_comp(f, p, q);
         }
         p = end + 1;
     }
@@ -1188,10 +1282,13 @@ skip_tab_fields(const char *s, size_t n, size_t p)
 
 /* Is the text at p after a timestamp a space-separated level, possibly
  * behind a PID and a logger name (KServe "1 kserve INFO [f.py:f():3]")?
- * Returns the index after the level word, or 0. */
+ * Returns the index after the level word, or 0. The logger name, when
+ * there is one, becomes the component. */
 static size_t
-spaced_level(const char *s, size_t n, size_t p, enum log_level *level)
+spaced_level(const char *s, size_t n, size_t p, struct found *f)
 {
+    size_t name = 0;
+    size_t name_end = 0;
     int tok;
 
     for (tok = 0; tok < 3; tok++) {
@@ -1200,8 +1297,9 @@ spaced_level(const char *s, size_t n, size_t p, enum log_level *level)
         while (end < n && s[end] != ' ' && s[end] != ':') {
             end++;
         }
-        *level = upper_level_word(s + p, end - p);
-        if (*level != LOG_LEVEL_NONE) {
+        f->level = upper_level_word(s + p, end - p);
+        if (f->level != LOG_LEVEL_NONE) {
+            set_comp(f, name, name_end);
             return end;
         }
         if (end == p || !has_char(s, n, end, ' ')) {
@@ -1212,6 +1310,8 @@ spaced_level(const char *s, size_t n, size_t p, enum log_level *level)
             continue;
         }
         if (tok < 2 && is_name_field(s, p, end)) {
+            name = p;
+            name_end = end;
             p = end + 1;
             continue;
         }
@@ -1250,7 +1350,7 @@ detect_iso(const char *s, size_t n, size_t pos, struct found *f)
         if (f->level == LOG_LEVEL_NONE) {
             f->msg_off = p + 1;
         } else if (has_char(s, n, q, '\t')) {
-            f->msg_off = skip_tab_fields(s, n, q + 1);
+            f->msg_off = skip_tab_fields(s, n, q + 1, f);
         } else {
             f->msg_off = skip_spaces(s, n, q);
         }
@@ -1274,6 +1374,7 @@ detect_iso(const char *s, size_t n, size_t pos, struct found *f)
             after = skip_letters(s, n, q);
             f->level = level_from_word(s + q, after - q);
             if (f->level != LOG_LEVEL_NONE && has_lit(s, n, after, " - ")) {
+                set_comp(f, p + 2, q - 3);
                 f->msg_off = after + 3;
                 return true;
             }
@@ -1296,10 +1397,12 @@ detect_iso(const char *s, size_t n, size_t pos, struct found *f)
                     after++;
                 }
                 if (has_lit(s, n, after, "] ")) {
+                    set_comp(f, q + 3, after);
                     p = after + 2;
                 }
             }
         } else if (has_lit(s, n, p, "[Entrypoint]: ")) {
+            set_comp(f, p + 1, p + 11);
             p += strlen("[Entrypoint]: ");
         }
         f->msg_off = p;
@@ -1307,7 +1410,7 @@ detect_iso(const char *s, size_t n, size_t pos, struct found *f)
     }
 
     /* "LEVEL msg", "LEVEL: msg", "PID LOGGER LEVEL [src] msg" */
-    after = spaced_level(s, n, p, &f->level);
+    after = spaced_level(s, n, p, f);
     if (after != 0) {
         p = has_char(s, n, after, ':') ? after + 1 : after;
         p = skip_spaces(s, n, p);

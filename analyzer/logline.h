@@ -36,6 +36,38 @@ struct logline {
     /* True when the line opens a new record (it has a header of a known
      * format); false for a continuation candidate. */
     bool is_header;
+    /* The component that wrote the line, as bytes of the line (offsets
+     * into it, 0/0 when none): a zap or Python logger name, a logfmt
+     * "component=" or "logger=" value, a JSON "component", "logger" or
+     * "scope" string, the source file of klog/glog/c10 and oauth2-proxy
+     * lines (base name, no line number), an Istio scope or Envoy logger
+     * ("ads", "envoy config"), a CoreDNS plugin ("plugin/errors"), a
+     * MySQL subsystem, or "NCCL". Not unescaped. */
+    size_t comp_off;
+    size_t comp_len;
+};
+
+/* One request of an Envoy access log (Istio's default TEXT format, its
+ * older and plain-Envoy variants, or the JSON encoding). Text fields are
+ * offsets into the line; a field that is "-", null or absent has length
+ * 0. Nothing is unescaped. */
+struct logline_access {
+    int status; /* RESPONSE_CODE; 0 for TCP connections */
+    size_t method_off;
+    size_t method_len;
+    size_t path_off; /* the path with its query string */
+    size_t path_len;
+    size_t flags_off; /* RESPONSE_FLAGS, e.g. "UF,URX" */
+    size_t flags_len;
+    size_t authority_off; /* the Host / :authority header */
+    size_t authority_len;
+    size_t upstream_off; /* UPSTREAM_HOST, "10.244.3.21:8080" */
+    size_t upstream_len;
+    /* The first X-Forwarded-For address, else DOWNSTREAM_REMOTE_ADDRESS
+     * without its port. */
+    size_t client_off;
+    size_t client_len;
+    long duration_ms; /* DURATION; -1 when absent */
 };
 
 /* Parse one line (no terminator, may contain NUL bytes and invalid UTF-8).
@@ -49,6 +81,13 @@ void logline_parse(const char *line, size_t len, int default_year,
  * "goroutine N [running]:" dumps, Java "at ..." and "Caused by:" lines. */
 bool logline_continues(const char *line, size_t len,
                        const struct logline *prev);
+
+/* Is the line an Envoy access log entry (formats.md 7.6 a)? Fills out
+ * and returns true when the line has at least the timestamp, request,
+ * status and flags of the text format, or start_time, response_code and
+ * response_flags keys in JSON. A line cut short keeps the fields read
+ * before the cut. Returns false, with out zeroed, for any other line. */
+bool logline_access(const char *line, size_t len, struct logline_access *out);
 
 /* Canonical lower-case name of a level: "error", "warning", ... or NULL
  * for LOG_LEVEL_NONE. Static string. */
