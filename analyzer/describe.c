@@ -1858,7 +1858,6 @@ describe_line(struct describe_parser *p, const char *line, size_t len,
 {
     enum kt_status st;
     char *s;
-    size_t i;
     bool blank_before;
 
     if (p->status != KT_OK) {
@@ -1871,21 +1870,12 @@ describe_line(struct describe_parser *p, const char *line, size_t len,
         len = KT_MAX_LINE;
     }
 
-    /* Work on a copy: tabs become spaces so that every rule counts
-     * spaces only, and a NUL byte would end the C strings we store. */
-    kt_buf_reset(&p->scratch);
-    st = kt_buf_append(&p->scratch, len > 0 ? line : "", len);
+    st = kt_line_for_columns(&p->scratch, line, len, &len);
     if (st != KT_OK) {
         p->status = st;
         return st;
     }
     s = p->scratch.data;
-    for (i = 0; i < len; i++) {
-        if (s[i] == '\t' || s[i] == '\0') {
-            s[i] = ' ';
-        }
-    }
-    len = kt_rtrim(s, len);
     blank_before = p->prev_blank;
     p->prev_blank = len == 0;
     if (len == 0) {

@@ -215,6 +215,27 @@ kt_memmem(const char *hay, size_t len, const char *needle, size_t needle_len)
     return NULL;
 }
 
+enum kt_status
+kt_line_for_columns(struct kt_buf *b, const char *line, size_t len,
+                    size_t *out_len)
+{
+    enum kt_status st;
+    size_t i;
+
+    kt_buf_reset(b);
+    st = kt_buf_append(b, len > 0 ? line : "", len);
+    if (st != KT_OK) {
+        return st;
+    }
+    for (i = 0; i < len; i++) {
+        if (b->data[i] == '\t' || b->data[i] == '\0') {
+            b->data[i] = ' ';
+        }
+    }
+    *out_len = kt_rtrim(b->data, len);
+    return KT_OK;
+}
+
 size_t
 kt_rtrim(char *s, size_t len)
 {

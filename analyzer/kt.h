@@ -84,6 +84,13 @@ char *kt_safe_text(const char *s, size_t max_len);
 const char *kt_memmem(const char *hay, size_t len, const char *needle,
                       size_t needle_len);
 
+/* Copy a text line into b for parsers that read columns (describe text,
+ * get tables): tabs and NUL bytes become spaces, so rules count spaces
+ * only and stored values stay C strings; trailing white space is cut.
+ * line may be NULL when len is 0. *out_len gets the copy's length. */
+enum kt_status kt_line_for_columns(struct kt_buf *b, const char *line,
+                                   size_t len, size_t *out_len);
+
 /* Remove trailing spaces, tabs, CR and LF in place; returns the new length. */
 size_t kt_rtrim(char *s, size_t len);
 

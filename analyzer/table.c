@@ -1294,7 +1294,6 @@ table_line(struct table_parser *p, const char *line, size_t len, long lineno)
     struct layout head;
     enum kt_status st;
     char *s;
-    size_t i;
 
     if (p->status != KT_OK) {
         return p->status;
@@ -1306,21 +1305,12 @@ table_line(struct table_parser *p, const char *line, size_t len, long lineno)
         len = KT_MAX_LINE;
     }
 
-    /* Work on a copy: tabs become spaces so that every rule counts
-     * spaces only, and a NUL byte would end the C strings we store. */
-    kt_buf_reset(&p->scratch);
-    st = kt_buf_append(&p->scratch, len > 0 ? line : "", len);
+    st = kt_line_for_columns(&p->scratch, line, len, &len);
     if (st != KT_OK) {
         p->status = st;
         return st;
     }
     s = p->scratch.data;
-    for (i = 0; i < len; i++) {
-        if (s[i] == '\t' || s[i] == '\0') {
-            s[i] = ' ';
-        }
-    }
-    len = kt_rtrim(s, len);
 
     /* kubectl prints no blank line inside a table: one ends it. */
     if (len == 0) {
