@@ -39,6 +39,7 @@ enum section {
     SEC_VOLUMES,     /* Volumes: */
     SEC_CAPACITY,    /* node Capacity: */
     SEC_ALLOCATABLE, /* node Allocatable: */
+    SEC_ALLOCATED,   /* node Allocated resources: table */
     SEC_EVENTS,      /* Events: table */
     SEC_META,        /* generic describer: Metadata: */
     SEC_STATUS       /* generic describer: Status: */
@@ -79,6 +80,7 @@ enum top {
     T_VOLUMES,
     T_CAPACITY,
     T_ALLOCATABLE,
+    T_ALLOCATED,
     T_UNSCHEDULABLE,
     T_STORAGE_CLASS,
     T_VOLUME,
@@ -126,7 +128,7 @@ static const struct top_key top_keys[] = {
     { "Access Modes", T_OTHER, SEEN_ACCESS },
     { "Addresses", T_OTHER, 0 },
     { "Allocatable", T_ALLOCATABLE, SEEN_ALLOCATABLE },
-    { "Allocated resources", T_OTHER, 0 },
+    { "Allocated resources", T_ALLOCATED, 0 },
     { "Annotations", T_MULTI_IGNORED, 0 },
     { "AppProtocol", T_OTHER, SEEN_SERVICE },
     { "Capacity", T_CAPACITY, SEEN_CAPACITY },
@@ -1632,6 +1634,56 @@ simple_section_line(struct describe_parser *p, const char *line, size_t len,
     return KT_OK;
 }
 
+/* A row of a node's "Allocated resources" table: "  cpu  850m (10%)
+ * 100m (1%)". The header, the dashes and the "(Total limits may be over
+ * 100 percent...)" note are skipped; the requests go to the resource. */
+static enum kt_status
+allocated_row(struct describe_parser *p, const char *line, size_t len,
+              long lineno)
+{
+    struct cell name;
+    struct cell req;
+    size_t i = 0;
+    struct kt_resource *r = NULL;
+
+    while (i < len && line[i] == ' ') {
+        i++;
+    }
+    name.s = line + i;
+    while (i < len && line[i] != ' ') {
+        i++;
+    }
+    name.len = (size_t)(line + i - name.s);
+    while (i < len && line[i] == ' ') {
+        i++;
+    }
+    req.s = line + i;
+    req.len = len - i;
+    req = head(req, '(');
+    if (name.len == 0 || req.len == 0 || name.s[0] == '(' ||
+        cell_eq(name, "Resource") || name.s[0] == '-' || req.s[0] == '-') {
+        return KT_OK;
+    }
+    for (i = 0; i < p->obj.n_resources; i++) {
+        if (cell_eq(name, p->obj.resources[i].name)) {
+            r = &p->obj.resources[i];
+            break;
+        }
+    }
+    if (r == NULL) {
+        p->open = NULL; /* the array may move */
+        r = kt_object_add_resource(&p->obj);
+        if (r == NULL) {
+            return KT_OK;
+        }
+        r->line = lineno;
+        if (set_cell(&r->name, name) != KT_OK) {
+            return KT_ENOMEM;
+        }
+    }
+    return set_cell(&r->requested, req);
+}
+
 /* Start a multi-value field (Labels, Taints, ...): its first value is on
  * the key line, further ones on lines indented to the value column. */
 static enum kt_status
@@ -1740,6 +1792,9 @@ top_line(struct describe_parser *p, const struct kv *kv,
     case T_ALLOCATABLE:
         p->sec = empty ? SEC_ALLOCATABLE : SEC_NONE;
         return KT_OK;
+    case T_ALLOCATED:
+        p->sec = empty ? SEC_ALLOCATED : SEC_NONE;
+        return KT_OK;
     case T_UNSCHEDULABLE:
         p->unschedulable = cell_eq(kv->val, "true");
         return KT_OK;
@@ -1788,6 +1843,9 @@ section_line(struct describe_parser *p, const char *line, size_t len,
     case SEC_CAPACITY:
     case SEC_ALLOCATABLE:
         return simple_section_line(p, line, len, lineno, handled);
+    case SEC_ALLOCATED:
+        *handled = len > 2 && line[0] == ' ';
+        return *handled ? allocated_row(p, line, len, lineno) : KT_OK;
     case SEC_NONE:
     case SEC_SKIP:
     case SEC_EVENTS:

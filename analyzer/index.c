@@ -69,8 +69,8 @@ static const char schema_sql[] =
         " last_transition TEXT, file_id INTEGER, line INTEGER,"
         " UNIQUE(object_id, type));"
         "CREATE TABLE resources(object_id INTEGER, name TEXT NOT NULL,"
-        " capacity TEXT, allocatable TEXT, file_id INTEGER, line INTEGER,"
-        " UNIQUE(object_id, name));"
+        " capacity TEXT, allocatable TEXT, requested TEXT, file_id INTEGER,"
+        " line INTEGER, UNIQUE(object_id, name));"
         "CREATE TABLE events(id INTEGER PRIMARY KEY, namespace TEXT,"
         " kind TEXT, name TEXT, type TEXT, reason TEXT, message TEXT,"
         " source TEXT, count INTEGER, first_seen TEXT, last_seen TEXT,"
@@ -172,11 +172,12 @@ static const char *const stmt_sql[ST_COUNT] = {
                      " message=coalesce(excluded.message, message),"
                      " last_transition=coalesce(excluded.last_transition,"
                      " last_transition)",
-    [ST_RESOURCE] = "INSERT INTO resources VALUES(?,?,?,?,?,?)"
+    [ST_RESOURCE] = "INSERT INTO resources VALUES(?,?,?,?,?,?,?)"
                     " ON CONFLICT(object_id, name) DO UPDATE SET"
                     " capacity=coalesce(excluded.capacity, capacity),"
                     " allocatable=coalesce(excluded.allocatable,"
-                    " allocatable)",
+                    " allocatable),"
+                    " requested=coalesce(excluded.requested, requested)",
     [ST_EVENT] = "INSERT INTO events(namespace, kind, name, type, reason,"
                  " message, source, count, first_seen, last_seen, age,"
                  " file_id, line) VALUES(?,?,?,?,?,?,?,?,?,?,?,?,?)",
@@ -547,8 +548,9 @@ add_resource(struct index *idx, long long object_id, long long file_id,
     bind_text(s, 2, r->name);
     bind_text(s, 3, r->capacity);
     bind_text(s, 4, r->allocatable);
-    sqlite3_bind_int64(s, 5, file_id);
-    sqlite3_bind_int64(s, 6, r->line);
+    bind_text(s, 5, r->requested);
+    sqlite3_bind_int64(s, 6, file_id);
+    sqlite3_bind_int64(s, 7, r->line);
     return step(idx, s, NULL, err);
 }
 

@@ -73,6 +73,7 @@ kt_object_fini(struct kt_object *o)
         free(o->resources[i].name);
         free(o->resources[i].capacity);
         free(o->resources[i].allocatable);
+        free(o->resources[i].requested);
     }
     free(o->resources);
     memset(o, 0, sizeof(*o));

@@ -52,6 +52,8 @@ struct kt_resource {
     char *name;
     char *capacity;    /* node capacity, or pod limit */
     char *allocatable; /* node allocatable, or pod request */
+    char *requested;   /* node: requests of its pods (describe's
+                          "Allocated resources"), else NULL */
     long line;
 };
 

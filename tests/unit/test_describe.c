@@ -104,6 +104,7 @@ copy_object(struct kt_object *d, const struct kt_object *s)
         d->resources[i].name = dup0(s->resources[i].name);
         d->resources[i].capacity = dup0(s->resources[i].capacity);
         d->resources[i].allocatable = dup0(s->resources[i].allocatable);
+        d->resources[i].requested = dup0(s->resources[i].requested);
     }
 }
 
@@ -693,7 +694,10 @@ node_merges_capacity_and_allocatable_and_keeps_taint(void **state)
     assert_non_null(r);
     assert_string_equal(r->capacity, "4");
     assert_string_equal(r->allocatable, "0");
+    assert_string_equal(r->requested, "1");
     assert_string_equal(find_resource(o, "cpu")->allocatable, "31850m");
+    assert_string_equal(find_resource(o, "cpu")->requested, "4");
+    assert_null(find_resource(o, "memory")->requested);
     assert_int_equal(o->n_conditions, 2);
     assert_string_equal(o->conditions[0].type, "MemoryPressure");
     assert_string_equal(o->conditions[0].status, "False");
