@@ -27,6 +27,7 @@ enum stmt_id {
     ST_LOG,
     ST_META,
     ST_GAP,
+    ST_ACCESS,
     ST_COUNT
 };
 
@@ -77,7 +78,11 @@ static const char schema_sql[] =
         " age TEXT, file_id INTEGER, line INTEGER);"
         "CREATE TABLE logs(id INTEGER PRIMARY KEY, file_id INTEGER,"
         " line INTEGER, end_line INTEGER, ts TEXT, level TEXT, text TEXT,"
-        " truncated INTEGER, container TEXT, ts_guessed INTEGER);"
+        " truncated INTEGER, container TEXT, ts_guessed INTEGER,"
+        " component TEXT);"
+        "CREATE TABLE access(log_id INTEGER, client TEXT, method TEXT,"
+        " path TEXT, status INTEGER, flags TEXT, duration_ms INTEGER,"
+        " authority TEXT, upstream TEXT);"
         "CREATE TABLE matches(id INTEGER PRIMARY KEY, pattern TEXT,"
         " category TEXT, severity TEXT, strong INTEGER, priority INTEGER,"
         " source TEXT, source_id INTEGER, namespace TEXT, kind TEXT,"
@@ -182,8 +187,9 @@ static const char *const stmt_sql[ST_COUNT] = {
                  " message, source, count, first_seen, last_seen, age,"
                  " file_id, line) VALUES(?,?,?,?,?,?,?,?,?,?,?,?,?)",
     [ST_LOG] = "INSERT INTO logs(file_id, line, end_line, ts, level, text,"
-               " truncated, container, ts_guessed)"
-               " VALUES(?,?,?,?,?,?,?,?,?)",
+               " truncated, container, ts_guessed, component)"
+               " VALUES(?,?,?,?,?,?,?,?,?,?) RETURNING id",
+    [ST_ACCESS] = "INSERT INTO access VALUES(?,?,?,?,?,?,?,?,?)",
     [ST_META] = "INSERT OR REPLACE INTO meta VALUES(?,?)",
     [ST_GAP] = "INSERT INTO gaps VALUES(?,?,?)",
 };
@@ -633,7 +639,7 @@ index_add_event(struct index *idx, long long file_id, const struct kt_event *e,
 
 enum kt_status
 index_add_log(struct index *idx, long long file_id, const struct index_log *r,
-              struct kt_err *err)
+              long long *log_id, struct kt_err *err)
 {
     sqlite3_stmt *s = idx->st[ST_LOG];
 
@@ -648,7 +654,11 @@ index_add_log(struct index *idx, long long file_id, const struct index_log *r,
     sqlite3_bind_int(s, 7, r->truncated ? 1 : 0);
     bind_text(s, 8, r->container);
     sqlite3_bind_int(s, 9, r->ts_guessed ? 1 : 0);
-    return step(idx, s, NULL, err);
+    if (r->component != NULL && r->component_len > 0) {
+        sqlite3_bind_text(s, 10, r->component, (int)r->component_len,
+                          SQLITE_TRANSIENT);
+    }
+    return step(idx, s, log_id, err);
 }
 
 const char *
@@ -939,4 +949,35 @@ index_resolve_namespaces(struct index *idx, struct kt_err *err)
         return KT_EDB;
     }
     return KT_OK;
+}
+
+/* Bind len bytes at p, or NULL for an empty field. */
+static void
+bind_span(sqlite3_stmt *s, int col, const char *p, size_t len)
+{
+    if (p == NULL || len == 0) {
+        sqlite3_bind_null(s, col);
+    } else {
+        sqlite3_bind_text(s, col, p, (int)len, SQLITE_TRANSIENT);
+    }
+}
+
+enum kt_status
+index_add_access(struct index *idx, long long log_id,
+                 const struct index_access *a, struct kt_err *err)
+{
+    sqlite3_stmt *s = idx->st[ST_ACCESS];
+
+    sqlite3_bind_int64(s, 1, log_id);
+    bind_span(s, 2, a->client, a->client_len);
+    bind_span(s, 3, a->method, a->method_len);
+    bind_span(s, 4, a->path, a->path_len);
+    sqlite3_bind_int(s, 5, a->status);
+    bind_span(s, 6, a->flags, a->flags_len);
+    if (a->duration_ms >= 0) {
+        sqlite3_bind_int64(s, 7, a->duration_ms);
+    }
+    bind_span(s, 8, a->authority, a->authority_len);
+    bind_span(s, 9, a->upstream, a->upstream_len);
+    return step(idx, s, NULL, err);
 }

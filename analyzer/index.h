@@ -107,10 +107,29 @@ struct index_log {
     bool truncated;
     const char *container; /* when the file mixes containers, else NULL */
     bool ts_guessed;       /* ts had no year; default_year filled it */
+    const char *component; /* logger, scope or source file, or NULL */
+    size_t component_len;
 };
 
+/* The fields of an Envoy access-log record; strings are not terminated,
+ * each has its length (0 for an empty field). */
+struct index_access {
+    int status;
+    long duration_ms; /* -1 when absent */
+    const char *method, *path, *flags, *authority, *upstream, *client;
+    size_t method_len, path_len, flags_len, authority_len, upstream_len,
+            client_len;
+};
+
+/* Add a log record; its id comes back in *log_id (may be NULL). */
 enum kt_status index_add_log(struct index *idx, long long file_id,
-                             const struct index_log *r, struct kt_err *err);
+                             const struct index_log *r, long long *log_id,
+                             struct kt_err *err);
+
+/* Add the access-log fields of the record log_id. */
+enum kt_status index_add_access(struct index *idx, long long log_id,
+                                const struct index_access *a,
+                                struct kt_err *err);
 
 /* The SQLite library version. Static string. */
 const char *index_sqlite_version(void);

@@ -1,10 +1,11 @@
 /* SPDX-License-Identifier: MIT */
-/* Reading one log line: its timestamp, severity and where the message
- * starts, for every log format kftriage knows (klog/glog, logrus text and
- * JSON, slog, zap JSON and console, Envoy access logs, Python logging,
- * MySQL, plain RFC 3339 prefixes, kubelet --timestamps and --prefix
- * prefixes). It also decides whether a line continues the previous record
- * (tracebacks, goroutine dumps, stack traces). Pure functions over a
+/* Reading one log line: its timestamp, severity, component and where the
+ * message starts, for every log format kftriage knows (klog/glog, logrus
+ * text and JSON, slog, zap JSON and console, Envoy access logs, Python
+ * logging, MySQL, plain RFC 3339 prefixes, kubelet --timestamps and
+ * --prefix prefixes). It also decides whether a line continues the
+ * previous record (tracebacks, goroutine dumps, stack traces), and reads
+ * the request fields of Envoy access log lines. Pure functions over a
  * buffer: no allocation, no I/O. */
 #ifndef KT_LOGLINE_H
 #define KT_LOGLINE_H
@@ -84,9 +85,12 @@ bool logline_continues(const char *line, size_t len,
 
 /* Is the line an Envoy access log entry (formats.md 7.6 a)? Fills out
  * and returns true when the line has at least the timestamp, request,
- * status and flags of the text format, or start_time, response_code and
- * response_flags keys in JSON. A line cut short keeps the fields read
- * before the cut. Returns false, with out zeroed, for any other line. */
+ * status and flags of the text format, or in JSON a numeric
+ * response_code, a key only Envoy writes (response_flags, upstream_host,
+ * upstream_cluster, downstream_remote_address) and no level or message
+ * key. A line cut short keeps the fields read before the cut. Returns
+ * false for any other line, with every field of out 0 except
+ * duration_ms, which is -1. */
 bool logline_access(const char *line, size_t len, struct logline_access *out);
 
 /* Canonical lower-case name of a level: "error", "warning", ... or NULL

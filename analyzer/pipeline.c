@@ -346,11 +346,44 @@ sink_gap(void *ctx, const char *text, long line)
     return index_add_gap(en->idx, en->file_id, line, text, &en->err);
 }
 
+/* An Envoy access-log record also gets its fields, for the detectors
+ * that follow requests (redirect loops, upstream failures). */
+static enum kt_status
+add_access(struct entry *en, long long log_id)
+{
+    const char *t = en->rec.data ? en->rec.data : "";
+    const char *nl = memchr(t, '\n', en->rec.len);
+    size_t len = nl ? (size_t)(nl - t) : en->rec.len;
+    struct logline_access la;
+    struct index_access a;
+
+    if (len == 0 || memchr(t, '"', len) == NULL ||
+        !logline_access(t, len, &la)) {
+        return KT_OK;
+    }
+    a.status = la.status;
+    a.duration_ms = la.duration_ms;
+    a.method = t + la.method_off;
+    a.method_len = la.method_len;
+    a.path = t + la.path_off;
+    a.path_len = la.path_len;
+    a.flags = t + la.flags_off;
+    a.flags_len = la.flags_len;
+    a.authority = t + la.authority_off;
+    a.authority_len = la.authority_len;
+    a.upstream = t + la.upstream_off;
+    a.upstream_len = la.upstream_len;
+    a.client = t + la.client_off;
+    a.client_len = la.client_len;
+    return index_add_access(en->idx, log_id, &a, &en->err);
+}
+
 static enum kt_status
 flush_record(struct entry *en)
 {
     struct index_log r;
     const char *level;
+    long long log_id = 0;
     enum kt_status st;
 
     en->rec_blank = false;
@@ -368,9 +401,17 @@ flush_record(struct entry *en)
     r.truncated = en->rec_cut;
     r.container = en->container[0] ? en->container : NULL;
     r.ts_guessed = en->rec_head.year_guessed;
-    st = index_add_log(en->idx, en->file_id, &r, &en->err);
+    r.component = NULL;
+    r.component_len = 0;
+    if (en->rec_head.comp_len > 0 &&
+        en->rec_head.comp_off + en->rec_head.comp_len <= en->rec.len) {
+        r.component = en->rec.data + en->rec_head.comp_off;
+        r.component_len = en->rec_head.comp_len;
+    }
+    st = index_add_log(en->idx, en->file_id, &r, &log_id, &en->err);
     if (st == KT_OK) {
         en->stats->logs++;
+        st = add_access(en, log_id);
     }
     kt_buf_reset(&en->rec);
     return st;

@@ -854,6 +854,562 @@ logrus_terminal_line_gives_level(void **state)
     assert_int_not_equal(ll.level, LOG_LEVEL_ERROR);
 }
 
+/* The component parse() finds in text, compared with comp ("" for
+ * none, which must also give offset 0). */
+static void
+check_comp(const char *text, const char *comp)
+{
+    struct logline ll;
+
+    parse(text, &ll);
+    assert_int_equal(ll.comp_len, strlen(comp));
+    if (ll.comp_len == 0) {
+        assert_int_equal(ll.comp_off, 0);
+        return;
+    }
+    assert_true(ll.comp_off + ll.comp_len <= strlen(text));
+    assert_memory_equal(text + ll.comp_off, comp, ll.comp_len);
+}
+
+static void
+zap_json_logger_is_component(void **state)
+{
+    (void)state;
+    check_comp(
+            "{\"level\":\"error\",\"ts\":\"2024-01-15T10:23:45Z\",\"logger\":"
+            "\"controller.inferenceservice\",\"caller\":\"x/r.go:88\","
+            "\"msg\":\"Reconcile failed\"}",
+            "controller.inferenceservice");
+    check_comp(
+            "{\"severity\":\"error\",\"timestamp\":\"2024-05-06T09:12:44.123Z"
+            "\",\"logger\":\"activator\",\"message\":\"Failed to probe\"}",
+            "activator");
+}
+
+static void
+json_component_key_wins_over_logger_and_caller(void **state)
+{
+    (void)state;
+    check_comp("{\"level\":\"info\",\"logger\":\"setup\",\"component\":"
+               "\"tsdb\",\"msg\":\"x\"}",
+               "tsdb");
+    check_comp("{\"level\":\"info\",\"time\":\"2024-05-06T09:12:44Z\","
+               "\"scope\":\"ads\",\"msg\":\"ADS: new connection\"}",
+               "ads");
+    check_comp("{\"level\":\"info\",\"caller\":\"main.go:3\",\"msg\":\"x\"}",
+               "");
+    check_comp("{\"level\":\"info\",\"logger\":{\"name\":\"x\"},\"msg\":\"x\"}",
+               "");
+}
+
+static void
+zap_console_logger_is_component(void **state)
+{
+    (void)state;
+    check_comp("2024-01-15T10:23:45.123Z\tERROR\tcontroller.inferenceservice"
+               "\tmsg",
+               "controller.inferenceservice");
+    check_comp("2024-01-15T10:23:45Z\tINFO\tcontroller-runtime.metrics\t"
+               "metrics/listener.go:44\tMetrics server is starting",
+               "controller-runtime.metrics");
+    check_comp("2024-01-15T10:23:45Z\tINFO\tcontroller/controller.go:329\t"
+               "Starting workers",
+               "");
+    check_comp("2024-05-06T09:12:44Z\tINFO\tStarting workers\t{\"controller\":"
+               " \"notebook\"}",
+               "");
+    check_comp("2024-05-06T09:12:44Z\tINFO\tStarting\t{\"worker count\": 1}",
+               "");
+}
+
+static void
+istio_scope_and_envoy_logger_are_components(void **state)
+{
+    (void)state;
+    check_comp("2024-01-15T10:23:45.123456Z\twarning\tenvoy config external/"
+               "envoy/grpc_stream.h:193\tStreamAggregatedResources closed\t"
+               "thread=17",
+               "envoy config");
+    check_comp("2024-05-06T09:12:44.223344Z\tinfo\tads\tADS: new connection",
+               "ads");
+    check_comp("2024-05-06T09:12:47.000001Z\twarn\txdsproxy\tfailed to "
+               "forward response\terr=context canceled",
+               "xdsproxy");
+    check_comp("2024-05-06T09:12:44.123456Z\tcritical\tenvoy main\tdown",
+               "envoy main");
+    check_comp("2024-05-06T09:12:44.123456Z\tinfo\tFLAG: --concurrency=\"2\"",
+               "");
+}
+
+static void
+logfmt_component_and_logger_keys_are_components(void **state)
+{
+    (void)state;
+    check_comp("time=\"2024-05-06T09:31:41.512Z\" level=info msg=\"Processing "
+               "workflow\" component=controller namespace=team-a",
+               "controller");
+    check_comp("time=2024-05-06T09:12:44.123Z level=INFO msg=\"login ok\" "
+               "logger=dex request_id=4b1c",
+               "dex");
+    check_comp("time=\"2024-05-06T09:31:41Z\" level=error msg=\"a b\" "
+               "component=\"workflow controller\" logger=x",
+               "workflow controller");
+    check_comp("time=\"2024-05-06T09:31:41Z\" level=error logger=lg "
+               "msg=\"a=b c\" component=cp",
+               "cp");
+    check_comp("level=info ts=2024-01-15T10:23:45.1Z caller=main.go:1 "
+               "component=tsdb msg=\"compaction\"",
+               "tsdb");
+    check_comp("time=\"2024-05-06T09:31:41Z\" level=info msg=\"x\" "
+               "namespace=team-a",
+               "");
+}
+
+static void
+python_logger_names_are_components(void **state)
+{
+    (void)state;
+    check_comp("2024-01-15 10:23:45,123 - trainer - ERROR - epoch 3 failed",
+               "trainer");
+    check_comp("ERROR:root:low disk space", "root");
+    check_comp("WARNING:kfp.client:retrying", "kfp.client");
+    check_comp("2024-05-06 09:12:44.123 1 kserve INFO [model_server.py:"
+               "start():362] Starting uvicorn",
+               "kserve");
+    check_comp("2024-05-06 09:12:44.456 1 uvicorn.error INFO:     Started",
+               "uvicorn.error");
+    check_comp("INFO:     Started server process [1]", "");
+    check_comp("2024-01-15T10:23:45Z ERROR connection refused", "");
+}
+
+static void
+klog_and_c10_source_files_are_components(void **state)
+{
+    (void)state;
+    check_comp("E0115 10:23:45.123456       1 controller.go:123] msg",
+               "controller.go");
+    check_comp("I0115 10:23:45.123456       1 pkg/ctl/controller.go:9 ] m",
+               "controller.go");
+    check_comp("I20240506 09:12:44.123456    57 metadata_store_service_impl.cc"
+               ":211] x",
+               "metadata_store_service_impl.cc");
+    check_comp("[rank1]:[E506 09:31:40.000412355 ProcessGroupNCCL.cpp:616] "
+               "[Rank 1] Watchdog caught collective operation timeout",
+               "ProcessGroupNCCL.cpp");
+    check_comp("[E ProcessGroupNCCL.cpp:475] [Rank 0] Watchdog",
+               "ProcessGroupNCCL.cpp");
+    check_comp("[E 240115 10:23:45 web:12] msg", "web");
+    check_comp("[I 2024-05-06 09:12:44.123 ServerApp] Jupyter Server",
+               "ServerApp");
+    check_comp("[2024/05/06 09:12:44] [oauthproxy.go:866] Error loading "
+               "cookied session",
+               "oauthproxy.go");
+}
+
+static void
+coredns_plugin_is_component(void **state)
+{
+    (void)state;
+    check_comp("[ERROR] plugin/errors: 2 example.com. A: read udp "
+               "10.244.0.5:43321->10.96.0.10:53: i/o timeout",
+               "plugin/errors");
+    check_comp("[INFO] plugin/ready: Still waiting on: \"kubernetes\"",
+               "plugin/ready");
+    check_comp("[WARNING] No files matching import glob pattern: /etc/x", "");
+    check_comp("[INFO] plugin/reload", "");
+}
+
+static void
+mysql_subsystem_and_nccl_are_components(void **state)
+{
+    (void)state;
+    check_comp("2024-05-06T09:12:43.000201Z 1 [ERROR] [MY-012592] [InnoDB] "
+               "Operating system error number 28",
+               "InnoDB");
+    check_comp("2024-05-06 09:12:40+00:00 [Note] [Entrypoint]: started",
+               "Entrypoint");
+    check_comp("train-job-worker-0:57:57 [0] NCCL INFO Bootstrap : Using eth0",
+               "NCCL");
+    check_comp("[2024-05-06 09:31:39] train-job-worker-0:57:210 [0] misc/"
+               "socket.cc:50 (ncclSocketRecv) NCCL WARN socketProgress: "
+               "Connection closed by remote peer",
+               "NCCL");
+    check_comp("host:57 [0] NCCL INFO x", "");
+    check_comp("NCCL version 2.18.1+cuda12.1", "");
+}
+
+static void
+component_offsets_count_outer_prefixes(void **state)
+{
+    static const char line[] =
+            "[pod/p/c] 2024-01-15T10:23:45.123456789Z E0115 10:23:45.123456 "
+            "      1 reconcile.go:88] \"Job failed\"";
+
+    (void)state;
+    check_comp(line, "reconcile.go");
+    check_comp("2024-01-15T10:23:45.123456789Z {\"level\":\"info\","
+               "\"logger\":\"setup\",\"msg\":\"x\"}",
+               "setup");
+}
+
+static void
+plain_lines_have_no_component(void **state)
+{
+    (void)state;
+    check_comp("hello world", "");
+    check_comp("panic: runtime error: index out of range", "");
+    check_comp("[2024-01-15T10:23:45.123Z] \"GET /dex/auth HTTP/1.1\" 302 - "
+               "via_upstream - \"-\" 0 0 3 2 \"10.0.0.7\"",
+               "");
+    check_comp("", "");
+}
+
+static void
+every_prefix_keeps_component_inside(void **state)
+{
+    static const char *const lines[] = {
+        "{\"level\":\"error\",\"logger\":\"a.b\",\"component\":\"c\"}",
+        "2024-01-15T10:23:45.123456Z\twarning\tenvoy config a.h:1\tm",
+        "time=\"2024-01-15T10:23:45Z\" level=error msg=\"a\" component=\"x\"",
+        "E0115 10:23:45.123456       1 dir/controller.go:123] msg",
+        "[ERROR] plugin/errors: 2",
+        "h:1:2 [0] a.cc:5 (f) NCCL WARN x",
+        "2024-01-15 10:23:45,123 - trainer - ERROR - x",
+        "WARNING:kfp.client:x",
+    };
+    struct logline ll;
+    size_t i;
+    size_t len;
+
+    (void)state;
+    for (i = 0; i < sizeof(lines) / sizeof(lines[0]); i++) {
+        for (len = 0; len <= strlen(lines[i]); len++) {
+            parse_n(lines[i], len, YEAR, &ll);
+            assert_true(ll.comp_off + ll.comp_len <= len);
+        }
+    }
+}
+
+/* logline_access over an exact-size heap copy of len bytes of text. */
+static bool
+access_n(const char *text, size_t len, struct logline_access *a)
+{
+    char *buf = malloc(len > 0 ? len : 1);
+    bool r;
+
+    assert_non_null(buf);
+    memcpy(buf, text, len);
+    r = logline_access(buf, len, a);
+    free(buf);
+    return r;
+}
+
+static bool
+access_of(const char *text, struct logline_access *a)
+{
+    return access_n(text, strlen(text), a);
+}
+
+/* Field [off, off + len) of text equals want ("" for an empty field). */
+static void
+check_field(const char *text, size_t off, size_t len, const char *want)
+{
+    assert_int_equal(len, strlen(want));
+    if (len == 0) {
+        assert_int_equal(off, 0);
+        return;
+    }
+    assert_true(off + len <= strlen(text));
+    assert_memory_equal(text + off, want, len);
+}
+
+static const char envoy_503[] =
+        "[2024-05-06T09:12:44.123Z] \"POST /v1/models/mnist:predict HTTP/1.1\" "
+        "503 UF upstream_reset_before_response_started{connection_failure} - "
+        "\"delayed connect error: 111\" 1024 91 3 - \"10.0.0.7\" "
+        "\"python-requests/2.31.0\" \"7c1d9e2a-0b6f-4c5e-9f1a-2b3c4d5e6f70\" "
+        "\"mnist.team-a.example.com\" \"10.244.3.21:8080\" "
+        "outbound|80||mnist-predictor.team-a.svc.cluster.local "
+        "10.244.3.9:43210 10.96.12.7:80 10.244.3.9:43200 - default";
+
+static void
+envoy_access_503_with_uf_flags(void **state)
+{
+    struct logline_access a;
+
+    (void)state;
+    assert_true(access_of(envoy_503, &a));
+    assert_int_equal(a.status, 503);
+    check_field(envoy_503, a.method_off, a.method_len, "POST");
+    check_field(envoy_503, a.path_off, a.path_len, "/v1/models/mnist:predict");
+    check_field(envoy_503, a.flags_off, a.flags_len, "UF");
+    check_field(envoy_503, a.authority_off, a.authority_len,
+                "mnist.team-a.example.com");
+    check_field(envoy_503, a.upstream_off, a.upstream_len, "10.244.3.21:8080");
+    check_field(envoy_503, a.client_off, a.client_len, "10.0.0.7");
+    assert_int_equal(a.duration_ms, 3);
+}
+
+static void
+envoy_access_302_redirect_to_dex(void **state)
+{
+    static const char line[] =
+            "[2024-05-06T09:12:44.123Z] \"GET /dex/auth?client_id=kubeflow-"
+            "oidc-authservice&redirect_uri=%2Flogin%2Foidc HTTP/1.1\" 302 - "
+            "via_upstream - \"-\" 0 0 12 11 \"-\" \"Mozilla/5.0 (X11)\" "
+            "\"0f1e2d3c\" \"kubeflow.example.com\" \"10.244.1.5:5556\" "
+            "outbound|5556||dex.auth.svc.cluster.local 10.244.3.9:40000 "
+            "10.244.3.9:8080 10.244.0.1:51234 - -";
+    struct logline_access a;
+
+    (void)state;
+    assert_true(access_of(line, &a));
+    assert_int_equal(a.status, 302);
+    check_field(line, a.method_off, a.method_len, "GET");
+    check_field(line, a.path_off, a.path_len,
+                "/dex/auth?client_id=kubeflow-oidc-authservice&redirect_uri="
+                "%2Flogin%2Foidc");
+    check_field(line, a.flags_off, a.flags_len, "");
+    check_field(line, a.authority_off, a.authority_len, "kubeflow.example.com");
+    check_field(line, a.upstream_off, a.upstream_len, "10.244.1.5:5556");
+    check_field(line, a.client_off, a.client_len, "10.244.0.1");
+    assert_int_equal(a.duration_ms, 12);
+}
+
+static void
+envoy_access_older_and_plain_variants(void **state)
+{
+    /* Istio before 1.9: no code details, a quoted metadata field. */
+    static const char old[] =
+            "[2020-11-02T08:00:01.000Z] \"GET /healthz/ready HTTP/1.1\" 200 - "
+            "\"-\" \"-\" 0 2 1 1 \"-\" \"kube-probe/1.18\" \"rid-1\" "
+            "\"10.244.1.5:15021\" \"127.0.0.1:15020\" inbound|15020|| "
+            "127.0.0.1:40000 10.244.1.5:15021 10.244.1.1:50000 - default";
+    /* Plain Envoy: nothing after UPSTREAM_HOST. */
+    static const char plain[] =
+            "[2024-05-06T09:12:44.123Z] \"GET /x HTTP/2\" 404 NR 0 5 7 - "
+            "\"-\" \"curl/8.0\" \"rid\" \"example.com\" \"-\"";
+    struct logline_access a;
+
+    (void)state;
+    assert_true(access_of(old, &a));
+    assert_int_equal(a.status, 200);
+    check_field(old, a.path_off, a.path_len, "/healthz/ready");
+    check_field(old, a.authority_off, a.authority_len, "10.244.1.5:15021");
+    check_field(old, a.upstream_off, a.upstream_len, "127.0.0.1:15020");
+    check_field(old, a.client_off, a.client_len, "10.244.1.1");
+    assert_int_equal(a.duration_ms, 1);
+
+    assert_true(access_of(plain, &a));
+    assert_int_equal(a.status, 404);
+    check_field(plain, a.flags_off, a.flags_len, "NR");
+    check_field(plain, a.authority_off, a.authority_len, "example.com");
+    check_field(plain, a.upstream_off, a.upstream_len, "");
+    check_field(plain, a.client_off, a.client_len, "");
+    assert_int_equal(a.duration_ms, 7);
+}
+
+static void
+envoy_access_tcp_line_has_empty_request(void **state)
+{
+    static const char line[] =
+            "[2024-05-06T09:12:45.001Z] \"- - -\" 0 UF,URX - - \"-\" 0 0 10 - "
+            "\"-\" \"-\" \"-\" \"-\" \"10.244.2.5:3306\" "
+            "outbound|3306||mysql.kubeflow.svc.cluster.local - "
+            "10.96.0.44:3306 10.244.3.9:51500 - -";
+    struct logline_access a;
+
+    (void)state;
+    assert_true(access_of(line, &a));
+    assert_int_equal(a.status, 0);
+    check_field(line, a.method_off, a.method_len, "");
+    check_field(line, a.path_off, a.path_len, "");
+    check_field(line, a.flags_off, a.flags_len, "UF,URX");
+    check_field(line, a.authority_off, a.authority_len, "");
+    check_field(line, a.upstream_off, a.upstream_len, "10.244.2.5:3306");
+    check_field(line, a.client_off, a.client_len, "10.244.3.9");
+    assert_int_equal(a.duration_ms, 10);
+}
+
+static void
+envoy_access_quotes_inside_values_are_tolerated(void **state)
+{
+    static const char line[] =
+            "[2024-05-06T09:12:44.123Z] \"GET /a\"b HTTP/1.1\" 400 - "
+            "via_upstream - \"-\" 0 0 1 - \"203.0.113.7, 10.0.0.1\" "
+            "\"agent \"quoted\" \" 1\" \"rid\" \"host.example\" \"-\" "
+            "- - 10.96.0.1:80 [fd00::7]:5000 - -";
+    static const char ipv6[] =
+            "[2024-05-06T09:12:44.123Z] \"GET / HTTP/1.1\" 200 - 0 0 1 - "
+            "\"-\" \"-\" \"-\" \"-\" \"-\" - - 10.96.0.1:80 "
+            "[fd00::7]:5000 - -";
+    struct logline_access a;
+
+    (void)state;
+    assert_true(access_of(line, &a));
+    assert_int_equal(a.status, 400);
+    check_field(line, a.path_off, a.path_len, "/a\"b");
+    check_field(line, a.authority_off, a.authority_len, "host.example");
+    check_field(line, a.client_off, a.client_len, "203.0.113.7");
+
+    /* Without X-Forwarded-For: the IPv6 peer without brackets or port. */
+    assert_true(access_of(ipv6, &a));
+    check_field(ipv6, a.client_off, a.client_len, "fd00::7");
+}
+
+static void
+envoy_access_line_cut_in_the_middle(void **state)
+{
+    struct logline_access a;
+    const char *ua = strstr(envoy_503, "python-req");
+    const char *req = strstr(envoy_503, "/v1/models");
+    size_t len;
+
+    (void)state;
+    assert_non_null(ua);
+    assert_non_null(req);
+
+    /* Cut in the user agent: what came before is kept. */
+    assert_true(access_n(envoy_503, (size_t)(ua - envoy_503) + 4, &a));
+    assert_int_equal(a.status, 503);
+    check_field(envoy_503, a.flags_off, a.flags_len, "UF");
+    check_field(envoy_503, a.client_off, a.client_len, "10.0.0.7");
+    check_field(envoy_503, a.authority_off, a.authority_len, "");
+    assert_int_equal(a.duration_ms, 3);
+
+    /* Cut in the request line: not an access log line. */
+    assert_false(access_n(envoy_503, (size_t)(req - envoy_503) + 3, &a));
+    assert_int_equal(a.status, 0);
+    assert_int_equal(a.duration_ms, -1);
+
+    /* Every cut stays inside the bytes it was given. */
+    for (len = 0; len <= strlen(envoy_503); len++) {
+        if (access_n(envoy_503, len, &a)) {
+            assert_true(a.method_off + a.method_len <= len);
+            assert_true(a.path_off + a.path_len <= len);
+            assert_true(a.flags_off + a.flags_len <= len);
+            assert_true(a.authority_off + a.authority_len <= len);
+            assert_true(a.upstream_off + a.upstream_len <= len);
+            assert_true(a.client_off + a.client_len <= len);
+        }
+    }
+}
+
+static void
+envoy_json_access_log_in_any_key_order(void **state)
+{
+    static const char line[] =
+            "{\"start_time\":\"2024-05-06T09:12:44.123Z\",\"method\":\"GET\","
+            "\"path\":\"/dex/auth\",\"protocol\":\"HTTP/1.1\","
+            "\"response_code\":302,\"response_flags\":\"-\",\"duration\":3,"
+            "\"authority\":\"kubeflow.example.com\",\"upstream_host\":"
+            "\"10.244.1.5:5556\",\"x_forwarded_for\":null,"
+            "\"downstream_remote_address\":\"10.244.0.1:51234\"}";
+    static const char sorted[] =
+            "{\"authority\":\"mnist.example.com\",\"bytes_received\":1024,"
+            "\"downstream_remote_address\":\"10.244.3.9:43200\","
+            "\"duration\":3,\"method\":\"POST\",\"path\":\"/v1/models/m\","
+            "\"response_code\":503,\"response_flags\":\"UF\","
+            "\"start_time\":\"2024-05-06T09:12:44.123Z\","
+            "\"upstream_host\":\"10.244.3.21:8080\","
+            "\"x_forwarded_for\":\"203.0.113.7,10.0.0.1\"}";
+    struct logline_access a;
+    struct logline ll;
+
+    (void)state;
+    assert_true(access_of(line, &a));
+    assert_int_equal(a.status, 302);
+    check_field(line, a.method_off, a.method_len, "GET");
+    check_field(line, a.path_off, a.path_len, "/dex/auth");
+    check_field(line, a.flags_off, a.flags_len, "");
+    check_field(line, a.authority_off, a.authority_len, "kubeflow.example.com");
+    check_field(line, a.upstream_off, a.upstream_len, "10.244.1.5:5556");
+    check_field(line, a.client_off, a.client_len, "10.244.0.1");
+    assert_int_equal(a.duration_ms, 3);
+
+    assert_true(access_of(sorted, &a));
+    assert_int_equal(a.status, 503);
+    check_field(sorted, a.flags_off, a.flags_len, "UF");
+    check_field(sorted, a.client_off, a.client_len, "203.0.113.7");
+    assert_int_equal(a.duration_ms, 3);
+
+    /* The ordinary parse is unchanged: a timestamp, no level. */
+    parse(line, &ll);
+    assert_true(ll.is_header);
+    assert_int_equal(ll.level, LOG_LEVEL_NONE);
+    assert_string_equal(ll.ts, "2024-05-06T09:12:44.123Z");
+    assert_int_equal(ll.comp_len, 0);
+}
+
+static void
+envoy_json_access_line_cut_short(void **state)
+{
+    static const char line[] =
+            "{\"authority\":\"a.example\",\"duration\":7,\"method\":\"GET\","
+            "\"response_code\":503,\"response_flags\":\"UH\",\"start_time\":"
+            "\"2024-05-06T09:12:44.123Z\",\"upstream_host\":\"10.0.0.1:80\"}";
+    const char *flags = strstr(line, "\"start_time");
+    const char *code = strstr(line, "\"response_code");
+    struct logline_access a;
+    size_t len;
+
+    (void)state;
+    assert_non_null(flags);
+    assert_non_null(code);
+    assert_true(access_n(line, (size_t)(flags - line) + 5, &a));
+    assert_int_equal(a.status, 503);
+    check_field(line, a.flags_off, a.flags_len, "UH");
+    check_field(line, a.upstream_off, a.upstream_len, "");
+    assert_false(access_n(line, (size_t)(code - line) + 17, &a));
+    for (len = 0; len <= strlen(line); len++) {
+        if (access_n(line, len, &a)) {
+            assert_true(a.authority_off + a.authority_len <= len);
+            assert_true(a.flags_off + a.flags_len <= len);
+        }
+    }
+}
+
+static void
+other_lines_are_not_access_logs(void **state)
+{
+    static const char *const lines[] = {
+        "",
+        "E0115 10:23:45.123456       1 controller.go:123] msg",
+        "time=\"2024-05-06T09:31:41Z\" level=info msg=\"x\"",
+        "{\"level\":\"info\",\"msg\":\"request\",\"response_code\":200,"
+        "\"upstream_host\":\"x\"}",
+        "{\"response_code\":200,\"method\":\"GET\"}",
+        "{\"response_code\":\"abc\",\"response_flags\":\"-\"}",
+        "{}",
+        "[ERROR] plugin/errors: 2 example.com. A: i/o timeout",
+        "[2024-01-15 10:23:45 +0000] [1] [ERROR] Worker timeout",
+        "[2024/05/06 09:12:44] [oauthproxy.go:866] Error loading session",
+        "10.244.3.9:51812 - 0f1e - - [2024/05/06 09:12:44] kubeflow.example."
+        "com GET - \"/oauth2/start?rd=%2F\" HTTP/1.1 \"Mozilla/5.0\" 302 368 "
+        "0.002",
+        "10.244.3.9:51812 - 0f1e - alice@example.com [2024/05/06 09:12:44] "
+        "[AuthSuccess] Authenticated via OAuth2",
+        "2024-05-06 09:12:50.789 uvicorn.access INFO:     10.244.3.9:51812 "
+        "1 - \"POST /v1/models/mnist:predict HTTP/1.1\" 500",
+        "[2024-01-15T10:23:45.123Z] \"hello\" 200 x",
+        "[2024-01-15T10:23:45.123Z] \"GET /x HTTP/1.1\"",
+        "[2024-01-15T10:23:45.123Z] \"GET /x HTTP/1.1\" 2000 - 0 0 1",
+        "[2024-01-15 10:23:45.123] \"GET /x HTTP/1.1\" 200 - 0 0 1",
+        "[I 2024-05-06 09:12:44.123 ServerApp] \"GET /x HTTP/1.1\" 200 -",
+    };
+    struct logline_access a;
+    size_t i;
+
+    (void)state;
+    for (i = 0; i < sizeof(lines) / sizeof(lines[0]); i++) {
+        assert_false(access_of(lines[i], &a));
+        assert_int_equal(a.status, 0);
+        assert_int_equal(a.method_len, 0);
+        assert_int_equal(a.duration_ms, -1);
+    }
+    assert_false(logline_access(NULL, 0, &a));
+}
+
 int
 main(void)
 {
@@ -917,6 +1473,27 @@ main(void)
         cmocka_unit_test(zap_stack_frames_continue_error_record),
         cmocka_unit_test(java_stack_lines_continue),
         cmocka_unit_test(plain_text_does_not_continue),
+        cmocka_unit_test(zap_json_logger_is_component),
+        cmocka_unit_test(json_component_key_wins_over_logger_and_caller),
+        cmocka_unit_test(zap_console_logger_is_component),
+        cmocka_unit_test(istio_scope_and_envoy_logger_are_components),
+        cmocka_unit_test(logfmt_component_and_logger_keys_are_components),
+        cmocka_unit_test(python_logger_names_are_components),
+        cmocka_unit_test(klog_and_c10_source_files_are_components),
+        cmocka_unit_test(coredns_plugin_is_component),
+        cmocka_unit_test(mysql_subsystem_and_nccl_are_components),
+        cmocka_unit_test(component_offsets_count_outer_prefixes),
+        cmocka_unit_test(plain_lines_have_no_component),
+        cmocka_unit_test(every_prefix_keeps_component_inside),
+        cmocka_unit_test(envoy_access_503_with_uf_flags),
+        cmocka_unit_test(envoy_access_302_redirect_to_dex),
+        cmocka_unit_test(envoy_access_older_and_plain_variants),
+        cmocka_unit_test(envoy_access_tcp_line_has_empty_request),
+        cmocka_unit_test(envoy_access_quotes_inside_values_are_tolerated),
+        cmocka_unit_test(envoy_access_line_cut_in_the_middle),
+        cmocka_unit_test(envoy_json_access_log_in_any_key_order),
+        cmocka_unit_test(envoy_json_access_line_cut_short),
+        cmocka_unit_test(other_lines_are_not_access_logs),
     };
 
     return cmocka_run_group_tests(tests, NULL, NULL);
