@@ -592,6 +592,7 @@ deliver_all(const cJSON *root, const char *buf, size_t len,
             const struct item_offsets *io, const long *lines, long root_line,
             const char *kind_hint, const struct kt_sink *sink, size_t *n_items)
 {
+    long base = root_line - 1; /* lines of buf count from root_line */
     struct line_counter lc = { buf, 0, 1 };
     const cJSON *items;
     const cJSON *item;
@@ -625,7 +626,7 @@ deliver_all(const cJSON *root, const char *buf, size_t len,
         size_t from = i < n_known ? io->off[i] : 0;
         size_t to = i + 1 < n_known ? io->off[i + 1] : len;
         long line = lines != NULL ? lines[i]
-                    : i < n_known ? line_at(&lc, from)
+                    : i < n_known ? base + line_at(&lc, from)
                                   : 0;
 
         i++;
@@ -651,9 +652,13 @@ jsonobj_extract_tree(const cJSON *root, const long *item_lines, long root_line,
                        sink, n_items);
 }
 
-enum kt_status
-jsonobj_extract(const char *buf, size_t len, const char *kind_hint,
-                const struct kt_sink *sink, size_t *n_items, struct kt_err *err)
+/* Parse the one JSON value at the start of buf and deliver its items,
+ * numbering lines from first_line. *used gets the bytes the value took
+ * (white space after it included). */
+static enum kt_status
+extract_value(const char *buf, size_t len, long first_line,
+              const char *kind_hint, const struct kt_sink *sink,
+              size_t *n_items, size_t *used, struct kt_err *err)
 {
     struct item_offsets io = { NULL, 0 };
     struct line_counter lc = { buf, 0, 1 };
@@ -662,7 +667,7 @@ jsonobj_extract(const char *buf, size_t len, const char *kind_hint,
     const char *end = NULL;
     int depth = 0;
 
-    *n_items = 0;
+    *used = len;
     scan_items(buf, len, &io, &depth);
     if (depth > KT_MAX_JSON_DEPTH) {
         st = kt_err_set(err, KT_ELIMIT, "JSON nested deeper than %d levels",
@@ -677,25 +682,62 @@ jsonobj_extract(const char *buf, size_t len, const char *kind_hint,
         if (at != NULL && at >= buf && at <= buf + len) {
             line = line_at(&lc, (size_t)(at - buf));
         }
-        st = kt_err_set(err, KT_EFORMAT, "invalid JSON near line %ld", line);
+        st = kt_err_set(err, KT_EFORMAT, "invalid JSON near line %ld",
+                        first_line - 1 + line);
         goto out;
     }
-    /* Only white space may follow the value: JSON lines and concatenated
-     * values are not one document. */
     while (end < buf + len && strchr(" \t\r\n", *end) != NULL) {
         end++;
     }
-    if (end < buf + len) {
-        st = kt_err_set(err, KT_EFORMAT,
-                        "invalid JSON: more than one value (line %ld)",
-                        line_at(&lc, (size_t)(end - buf)));
-        goto out;
-    }
-    st = deliver_all(root, buf, len, &io, NULL, 1, kind_hint, sink, n_items);
+    *used = (size_t)(end - buf);
+    st = deliver_all(root, buf, *used, &io, NULL, first_line, kind_hint, sink,
+                     n_items);
 
 out:
     free(io.off);
     cJSON_Delete(root);
+    return st;
+}
+
+enum kt_status
+jsonobj_extract(const char *buf, size_t len, const char *kind_hint,
+                const struct kt_sink *sink, size_t *n_items, struct kt_err *err)
+{
+    struct line_counter lc = { buf, 0, 1 };
+    const char *nl = memchr(buf, '\n', len);
+    enum kt_status st;
+    size_t off = 0;
+    size_t used;
+    size_t n;
+
+    *n_items = 0;
+    st = extract_value(buf, len, 1, kind_hint, sink, n_items, &used, err);
+    if (st != KT_OK || used >= len) {
+        return st;
+    }
+    /* More follows. One value per line is JSON lines, a log (the caller
+     * decides); pretty-printed values one after another are what
+     * `kubectl cluster-info dump` writes to stdout: read each. */
+    if (nl == NULL || (size_t)(nl - buf) + 1 >= used ||
+        (buf[used] != '{' && buf[used] != '[')) {
+        return kt_err_set(err, KT_EFORMAT,
+                          "invalid JSON: more than one value (line %ld)",
+                          line_at(&lc, used));
+    }
+    off = used;
+    while (st == KT_OK && off < len) {
+        if (buf[off] != '{' && buf[off] != '[') {
+            return kt_err_set(err, KT_EFORMAT,
+                              "invalid JSON: text after the values (line "
+                              "%ld)",
+                              line_at(&lc, off));
+        }
+        n = 0;
+        st = extract_value(buf + off, len - off, line_at(&lc, off), kind_hint,
+                           sink, &n, &used, err);
+        *n_items += n;
+        off += used;
+    }
     return st;
 }
 

@@ -243,6 +243,38 @@ json_lines_are_not_one_document(void **state)
 }
 
 static void
+concatenated_documents_are_each_read_with_their_lines(void **state)
+{
+    /* kubectl cluster-info dump to stdout: pretty-printed lists one
+     * after another, not an array. */
+    static const char dump[] = "{\n"
+                               "    \"kind\": \"NodeList\",\n"
+                               "    \"items\": [\n"
+                               "        {\"metadata\": {\"name\": \"n1\"}}\n"
+                               "    ]\n"
+                               "}\n"
+                               "{\n"
+                               "    \"kind\": \"PodList\",\n"
+                               "    \"items\": [\n"
+                               "        {\"metadata\": {\"name\": \"p1\"}},\n"
+                               "        {\"metadata\": {\"name\": \"p2\"}}\n"
+                               "    ]\n"
+                               "}\n";
+    struct seen s;
+    size_t n;
+
+    (void)state;
+    assert_int_equal(extract(dump, NULL, &s, &n), KT_OK);
+    assert_int_equal(n, 3);
+    assert_string_equal(s.kind[0], "Node");
+    assert_int_equal(s.line[0], 4);
+    assert_string_equal(s.kind[2], "Pod");
+    assert_string_equal(s.name[2], "p2");
+    assert_int_equal(s.line[1], 10);
+    assert_int_equal(s.line[2], 11);
+}
+
+static void
 nesting_past_the_limit_is_refused_before_parsing(void **state)
 {
     const struct kt_sink sink = { NULL, NULL, NULL };
@@ -288,6 +320,7 @@ main(void)
         cmocka_unit_test(bare_array_uses_item_kind_or_hint),
         cmocka_unit_test(invalid_json_is_a_format_error_with_line),
         cmocka_unit_test(json_lines_are_not_one_document),
+        cmocka_unit_test(concatenated_documents_are_each_read_with_their_lines),
         cmocka_unit_test(nesting_past_the_limit_is_refused_before_parsing),
         cmocka_unit_test(strings_with_brackets_do_not_confuse_item_lines),
     };
