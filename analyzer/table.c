@@ -824,7 +824,8 @@ object_cells_ok(const struct layout *l, const struct cell *c)
 
 /* A pod: STATUS is the phase when it is one, else the reason kubectl
  * printed (CrashLoopBackOff, Init:0/1, Completed, ...). READY and
- * RESTARTS, which the model has no field for, become the message. */
+ * RESTARTS are not kept: no model field holds them, and a made-up
+ * message must never stand in for the pod's real one. */
 static enum kt_status
 fill_pod(struct table_parser *p, struct kt_object *o, const struct cell *c)
 {
@@ -842,19 +843,10 @@ fill_pod(struct table_parser *p, struct kt_object *o, const struct cell *c)
             is_phase = true;
         }
     }
+    (void)p;
     st = set_value(is_phase ? &o->phase : &o->reason, status);
     if (st == KT_OK) {
         st = set_value(&o->node, col(l, c, R_NODE));
-    }
-    kt_buf_reset(&p->text);
-    if (st == KT_OK) {
-        st = quote(&p->text, "READY", col(l, c, R_READY));
-    }
-    if (st == KT_OK) {
-        st = quote(&p->text, "RESTARTS", col(l, c, R_RESTARTS));
-    }
-    if (st == KT_OK && p->text.len > 0) {
-        st = kt_set_field(&o->message, p->text.data, p->text.len);
     }
     return st;
 }
