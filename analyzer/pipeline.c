@@ -52,7 +52,7 @@ struct entry {
     struct kt_buf head;
     struct kt_buf doc;   /* FT_JSON */
     struct kt_buf line;  /* the line being assembled */
-    struct kt_buf clean; /* the line without ANSI colours */
+    struct kt_buf clean; /* the line without ANSI colours and NULs */
     bool line_cut;       /* the current line passed KT_MAX_LINE */
     long lineno;
 
@@ -568,16 +568,20 @@ memrchr_cr(const char *p, size_t len)
     return NULL;
 }
 
-/* Copy a line into out without ANSI CSI sequences (ESC [ params final),
- * the colours of logrus, zap and Python loggers on a terminal, so that
- * headers are recognised and the evidence reads cleanly. Returns the new
- * length. */
+/* Copy a log line into out the way a reader sees it: without ANSI CSI
+ * sequences (ESC [ params final: the colours of logrus, zap and Python
+ * loggers on a terminal), and with NUL bytes, which would end the stored
+ * text, dropped at the start (padding left by a crash) and shown as
+ * spaces inside. Returns the new length. */
 static size_t
-strip_ansi(struct kt_buf *out, const char *p, size_t len)
+clean_line(struct kt_buf *out, const char *p, size_t len)
 {
     size_t i = 0;
 
     kt_buf_reset(out);
+    while (i < len && p[i] == '\0') {
+        i++;
+    }
     while (i < len) {
         if (p[i] == '\033' && i + 1 < len && p[i + 1] == '[') {
             i += 2;
@@ -595,7 +599,8 @@ strip_ansi(struct kt_buf *out, const char *p, size_t len)
             }
             continue;
         }
-        kt_buf_putc(out, p[i++]);
+        kt_buf_putc(out, p[i] == '\0' ? ' ' : p[i]);
+        i++;
     }
     return out->len;
 }
@@ -621,8 +626,8 @@ text_line(struct entry *en, const char *line, size_t len)
         len -= (size_t)(cr + 1 - line);
         line = cr + 1;
     }
-    if (memchr(line, '\033', len) != NULL) {
-        len = strip_ansi(&en->clean, line, len);
+    if (memchr(line, '\033', len) != NULL || memchr(line, '\0', len) != NULL) {
+        len = clean_line(&en->clean, line, len);
         line = en->clean.data ? en->clean.data : "";
     }
     return log_line(en, line, len);
