@@ -79,7 +79,7 @@ static const char schema_sql[] =
         "CREATE TABLE logs(id INTEGER PRIMARY KEY, file_id INTEGER,"
         " line INTEGER, end_line INTEGER, ts TEXT, level TEXT, text TEXT,"
         " truncated INTEGER, container TEXT, ts_guessed INTEGER,"
-        " component TEXT);"
+        " component TEXT, pod TEXT);"
         "CREATE TABLE access(log_id INTEGER, client TEXT, method TEXT,"
         " path TEXT, status INTEGER, flags TEXT, duration_ms INTEGER,"
         " authority TEXT, upstream TEXT);"
@@ -191,8 +191,8 @@ static const char *const stmt_sql[ST_COUNT] = {
                  " message, source, count, first_seen, last_seen, age,"
                  " file_id, line) VALUES(?,?,?,?,?,?,?,?,?,?,?,?,?)",
     [ST_LOG] = "INSERT INTO logs(file_id, line, end_line, ts, level, text,"
-               " truncated, container, ts_guessed, component)"
-               " VALUES(?,?,?,?,?,?,?,?,?,?) RETURNING id",
+               " truncated, container, ts_guessed, component, pod)"
+               " VALUES(?,?,?,?,?,?,?,?,?,?,?) RETURNING id",
     [ST_ACCESS] = "INSERT INTO access VALUES(?,?,?,?,?,?,?,?,?)",
     [ST_META] = "INSERT OR REPLACE INTO meta VALUES(?,?)",
     [ST_GAP] = "INSERT INTO gaps VALUES(?,?,?)",
@@ -662,6 +662,7 @@ index_add_log(struct index *idx, long long file_id, const struct index_log *r,
         sqlite3_bind_text(s, 10, r->component, (int)r->component_len,
                           SQLITE_TRANSIENT);
     }
+    bind_text(s, 11, r->pod);
     return step(idx, s, log_id, err);
 }
 

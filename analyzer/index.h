@@ -105,6 +105,7 @@ struct index_log {
     const char *text;
     size_t text_len;
     bool truncated;
+    const char *pod;       /* when the file mixes pods, else NULL */
     const char *container; /* when the file mixes containers, else NULL */
     bool ts_guessed;       /* ts had no year; default_year filled it */
     const char *component; /* logger, scope or source file, or NULL */

@@ -402,13 +402,13 @@ static const struct {
       " coalesce(': ' || c.last_message, ''), c.image"
       " FROM containers c JOIN objects o ON o.id = c.object_id"
       " WHERE c.last_state IS NOT NULL" },
-    { PSRC_LOG,
-      "SELECT l.id, coalesce(f.namespace, ''),"
-      " CASE WHEN f.pod IS NOT NULL THEN 'Pod' ELSE 'File' END,"
-      " coalesce(f.pod, f.path), coalesce(l.container, f.container), NULL,"
-      " NULL, f.path,"
-      " l.file_id, l.line, l.ts, l.text, NULL"
-      " FROM logs l JOIN files f ON f.id = l.file_id" },
+    { PSRC_LOG, "SELECT l.id, coalesce(f.namespace, ''),"
+                " CASE WHEN coalesce(l.pod, f.pod) IS NOT NULL THEN 'Pod'"
+                " ELSE 'File' END, coalesce(l.pod, f.pod, f.path),"
+                " coalesce(l.container, f.container), NULL,"
+                " NULL, f.path,"
+                " l.file_id, l.line, l.ts, l.text, NULL"
+                " FROM logs l JOIN files f ON f.id = l.file_id" },
 };
 
 enum kt_status

@@ -346,6 +346,31 @@ sink_gap(void *ctx, const char *text, long line)
     return index_add_gap(en->idx, en->file_id, line, text, &en->err);
 }
 
+/* The "[pod/NAME/CONTAINER] " prefix kubectl logs --prefix puts on the
+ * record's first line, if any. */
+static bool
+prefix_pod(const struct entry *en, char *pod, size_t pod_cap, char *ctr,
+           size_t ctr_cap)
+{
+    const char *t = en->rec.data ? en->rec.data : "";
+    size_t len = en->rec.len;
+    const char *slash;
+    const char *close;
+
+    if (len < 8 || memcmp(t, "[pod/", 5) != 0) {
+        return false;
+    }
+    slash = memchr(t + 5, '/', len - 5);
+    close = memchr(t + 5, ']', len - 5 > 512 ? 512 : len - 5);
+    if (slash == NULL || close == NULL || slash > close || slash == t + 5 ||
+        close == slash + 1) {
+        return false;
+    }
+    set_part(pod, pod_cap, t + 5, (size_t)(slash - t - 5));
+    set_part(ctr, ctr_cap, slash + 1, (size_t)(close - slash - 1));
+    return true;
+}
+
 /* An Envoy access-log record also gets its fields, for the detectors
  * that follow requests (redirect loops, upstream failures). */
 static enum kt_status
@@ -384,6 +409,8 @@ flush_record(struct entry *en)
     struct index_log r;
     const char *level;
     long long log_id = 0;
+    char pod[256];
+    char ctr[256];
     enum kt_status st;
 
     en->rec_blank = false;
@@ -400,6 +427,12 @@ flush_record(struct entry *en)
     r.text_len = en->rec.len;
     r.truncated = en->rec_cut;
     r.container = en->container[0] ? en->container : NULL;
+    r.pod = NULL;
+    if (prefix_pod(en, pod, sizeof(pod), ctr, sizeof(ctr))) {
+        /* kubectl logs --prefix: the pod and container of each line. */
+        r.pod = pod;
+        r.container = ctr;
+    }
     r.ts_guessed = en->rec_head.year_guessed;
     r.component = NULL;
     r.component_len = 0;
