@@ -101,6 +101,13 @@
 #define KT_PCRE2_DEPTH_LIMIT 10000U
 #endif
 
+/* Matches: a pattern whose matches stop at the PCRE2 limits this many
+ * times is not tried again in the run (and the report says so), so that
+ * one catastrophic regex costs seconds, not minutes. */
+#ifndef KT_MAX_LIMIT_HITS
+#define KT_MAX_LIMIT_HITS 100
+#endif
+
 /* Bytes: text of one record handed to the matcher. Patterns look at the
  * start of a record; tracebacks longer than this are matched on their head
  * and the evidence quotes the head. */

@@ -18,6 +18,7 @@ struct compiled {
     pcre2_code *re;
     pcre2_code *reason_re;
     pcre2_code *file_re;
+    unsigned long limit_hits; /* matches of this pattern cut at a limit */
 };
 
 struct matcher {
@@ -323,6 +324,7 @@ static enum kt_status
 match_record(struct matcher *m, const struct record *r, struct kt_err *err)
 {
     size_t i;
+    int rc;
 
     m->stats->records++;
     for (i = 0; i < m->set->n; i++) {
@@ -330,8 +332,9 @@ match_record(struct matcher *m, const struct record *r, struct kt_err *err)
         const struct compiled *c = &m->c[i];
         enum kt_status st;
 
-        if ((p->sources & r->source) == 0) {
-            continue;
+        if ((p->sources & r->source) == 0 ||
+            c->limit_hits >= KT_MAX_LIMIT_HITS) {
+            continue; /* a pattern that keeps hitting limits is dropped */
         }
         if (c->reason_re != NULL &&
             (r->reason == NULL || try_match(m, c->reason_re, r->reason,
@@ -343,7 +346,11 @@ match_record(struct matcher *m, const struct record *r, struct kt_err *err)
              try_match(m, c->file_re, r->path, strlen(r->path), p->id) != 1)) {
             continue;
         }
-        if (try_match(m, c->re, r->text, r->text_len, p->id) != 1) {
+        rc = try_match(m, c->re, r->text, r->text_len, p->id);
+        if (rc < 0 && ++m->c[i].limit_hits == KT_MAX_LIMIT_HITS) {
+            m->stats->dropped++;
+        }
+        if (rc != 1) {
             continue;
         }
         st = record_hit(m, i, r, err);

@@ -30,6 +30,8 @@ struct match_stats {
     unsigned long long records; /* records looked at */
     unsigned long long hits;
     unsigned long long limit_hits; /* matches abandoned at a PCRE2 limit */
+    unsigned long long dropped;    /* patterns dropped for the rest of the
+                                      run after KT_MAX_LIMIT_HITS */
     char limit_pattern[128];       /* the first pattern that hit one */
 };
 

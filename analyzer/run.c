@@ -342,13 +342,15 @@ run_analyze(const struct cli_opts *o, bool report)
              o->args[0], ps.files, ps.objects, ps.events, ps.logs);
     st = match_index(m, index_db(idx), &ms, &err);
     if (st == KT_OK && ms.limit_hits > 0) {
-        char note[256];
+        char note[512];
 
         snprintf(note, sizeof(note),
                  "PCRE2 match limit reached %llu time%s (first by pattern "
-                 "%s); those records were not matched by that pattern",
-                 ms.limit_hits, ms.limit_hits == 1 ? "" : "s",
-                 ms.limit_pattern);
+                 "%s); those records were not matched by that pattern%s",
+                 ms.limit_hits, ms.limit_hits == 1 ? "" : "s", ms.limit_pattern,
+                 ms.dropped > 0 ? ", and patterns that kept hitting it were "
+                                  "dropped for the rest of the run"
+                                : "");
         log_warn("%s", note);
         st = index_set_meta(idx, "pattern_limit", note, &err);
     }
@@ -369,6 +371,9 @@ run_analyze(const struct cli_opts *o, bool report)
     log_info("index written to %s", db_path);
     rc = report ? print_report(o, index_db(idx), out) : EXIT_DONE;
     out = NULL;
+    if (rc == EXIT_DONE && ms.limit_hits > 0) {
+        rc = EXIT_SKIPPED; /* some records were not fully matched */
+    }
     if (ps.skipped > 0) {
         log_warn("%llu entr%s skipped or cut; exit status %d", ps.skipped,
                  ps.skipped == 1 ? "y was" : "ies were",
