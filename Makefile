@@ -109,8 +109,8 @@ check: unit patterns-test golden cases real
 
 demo: deps
 	$(Q)$(MAKE) --no-print-directory all bundles
-	$(Q)$(BIN) analyze $(BUILD)/bundles/example.tar.gz \
-		--db $(BUILD)/example.kftriage.db; \
+	$(Q)cd $(BUILD)/bundles && ../kftriage analyze example.tar.gz \
+		--db ../example.kftriage.db; \
 		rc=$$?; [ $$rc -le 1 ] || exit $$rc
 
 install: $(BIN)

@@ -13,6 +13,7 @@
 #include "match.h"
 #include "pattern.h"
 #include "version.h"
+#include "yamlobj.h"
 
 enum {
     OPT_FAIL_ON = 256,
@@ -271,4 +272,5 @@ cli_version(FILE *out)
     match_pcre2_version(buf, sizeof(buf));
     fprintf(out, "pcre2 %s\n", buf);
     fprintf(out, "cjson %s\n", pattern_cjson_version());
+    fprintf(out, "libyaml %s\n", yamlobj_version());
 }

@@ -224,8 +224,13 @@ open_file(struct ingest *in, const char *path, struct kt_err *err)
         }
         in->z_ready = true;
         /* A single compressed file (a .gz log) is one entry, named after
-         * the bundle without ".gz". */
-        archive_read_support_format_raw(in->a);
+         * the bundle without ".gz". Not for a name that says tar: a cut
+         * tarball must not pass for one file. */
+        n = strlen(path);
+        if (!(n > 7 && strcmp(path + n - 7, ".tar.gz") == 0) &&
+            !(n > 4 && strcmp(path + n - 4, ".tgz") == 0)) {
+            archive_read_support_format_raw(in->a);
+        }
         set_raw_name(in, path);
     } else {
         archive_read_support_filter_bzip2(in->a);

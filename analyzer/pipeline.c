@@ -1035,9 +1035,11 @@ read_file(struct walk *w, struct ingest *in, struct entry *en, int depth,
         return kt_err_set(err, KT_ENOMEM, "out of memory");
     }
     if (rst != KT_DONE) {
-        /* Cut short: keep what was read, say why. */
+        /* Cut short: keep what was read, say why. Text read so far is
+         * indexed (partial); a document cut short cannot be parsed. */
         snprintf(en->note, sizeof(en->note), "%s", rerr.msg);
-        status = rst == KT_ELIMIT ? "skipped" : "partial";
+        status = en->type == FT_JSON || en->type == FT_YAML ? "skipped"
+                                                            : "partial";
         *archive_broken = rst == KT_EFORMAT;
     }
     st = finish(en, &n_items);
@@ -1056,7 +1058,7 @@ read_file(struct walk *w, struct ingest *in, struct entry *en, int depth,
         status = "partial";
         snprintf(en->note, sizeof(en->note), "nested archive cut short: %.200s",
                  rerr.msg);
-    } else if (en->type == FT_BINARY) {
+    } else if (en->type == FT_BINARY && rst == KT_DONE) {
         status = "ignored";
         snprintf(en->note, sizeof(en->note), "binary content");
     }

@@ -621,7 +621,7 @@ text_coverage(sqlite3 *db, FILE *out)
         char text[700];
 
         snprintf(text, sizeof(text),
-                 "%s. Entries after the one marked partial below are "
+                 "%s. Entries after the last one listed below are "
                  "missing.",
                  buf);
         wrap(out, 0, "The archive is damaged: ", text);

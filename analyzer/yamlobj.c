@@ -490,3 +490,9 @@ out:
     }
     return st;
 }
+
+const char *
+yamlobj_version(void)
+{
+    return yaml_get_version_string();
+}

@@ -33,4 +33,7 @@ enum kt_status yamlobj_extract(const char *buf, size_t len,
                                const struct kt_sink *sink, size_t *n_items,
                                struct kt_err *err);
 
+/* The libyaml version. Static string. */
+const char *yamlobj_version(void);
+
 #endif
