@@ -370,27 +370,36 @@ ingest_open(const char *path, const struct ingest_limits *lim,
     return KT_OK;
 }
 
-/* Normalise an entry name into b: drop leading '/', empty, "." and ".."
- * parts (a bundle must not name anything outside itself) and cut at
- * KT_MAX_PATH. Returns true when the name had to change. */
+/* Normalise an entry name into b: drop a leading '/', empty and "."
+ * parts, resolve ".." inside the bundle and refuse it above the root (a
+ * bundle must not name anything outside itself), and cut at KT_MAX_PATH
+ * (*cut set). Returns true when the name had to change for safety. */
 static bool
-normalise_path(struct kt_buf *b, const char *name)
+normalise_path(struct kt_buf *b, const char *name, bool *cut)
 {
     const char *p = name;
     bool changed = name[0] == '/';
 
+    *cut = false;
     kt_buf_reset(b);
     while (*p != '\0') {
         const char *slash = strchr(p, '/');
         size_t n = slash ? (size_t)(slash - p) : strlen(p);
 
-        if (n == 0 || (n == 1 && p[0] == '.')) {
-            changed = changed || (n == 1 && b->len > 0);
-        } else if (n == 2 && p[0] == '.' && p[1] == '.') {
-            changed = true;
-        } else {
+        if (n == 2 && p[0] == '.' && p[1] == '.') {
+            /* Go up inside the bundle; above its root is refused. */
+            char *last = b->len > 0 ? strrchr(b->data, '/') : NULL;
+
+            if (b->len == 0) {
+                changed = true;
+            } else {
+                b->len = last ? (size_t)(last - b->data) : 0;
+                b->data[b->len] = '\0';
+            }
+        } else if (n > 0 && !(n == 1 && p[0] == '.')) {
             if ((b->len > 0 && kt_buf_putc(b, '/') != KT_OK) ||
                 kt_buf_append(b, p, n) != KT_OK) {
+                *cut = true;
                 return true;
             }
         }
@@ -483,7 +492,7 @@ ingest_next(struct ingest *in, struct ingest_entry *e, struct kt_err *err)
     }
     in->n_entries++;
     in->entry_bytes = 0;
-    e->path_changed = normalise_path(&in->path, name);
+    e->path_changed = normalise_path(&in->path, name, &e->path_cut);
     if (in->is_dir) {
         e->path_changed = false;
     }

@@ -29,7 +29,8 @@ struct ingest_limits {
 /* One entry header. Strings are borrowed until the next ingest_next(). */
 struct ingest_entry {
     const char *path;  /* normalised: no leading '/', no "." or ".." parts */
-    bool path_changed; /* the archive's name had "..", "/" or was cut */
+    bool path_changed; /* the name had "/" or ".." reaching out, or was cut */
+    bool path_cut;     /* the name was longer than KT_MAX_PATH */
     enum ingest_type type;
     const char *link_target; /* symlinks and hard links, else NULL */
     long long mtime;         /* seconds since the epoch, 0 if unknown */

@@ -363,6 +363,38 @@ utf8_len(const unsigned char *s)
     return n;
 }
 
+size_t
+kt_utf8_invalid(const char *p, size_t len)
+{
+    const unsigned char *u = (const unsigned char *)p;
+    unsigned char seq[4];
+    size_t bad = 0;
+    size_t i = 0;
+
+    while (i < len) {
+        size_t n;
+
+        if (u[i] < 0x80) {
+            i++;
+            continue;
+        }
+        /* utf8_len() reads up to 4 bytes: give it a padded copy at the
+         * end of the buffer. */
+        memset(seq, 0, sizeof(seq));
+        memcpy(seq, u + i, len - i < 4 ? len - i : 4);
+        n = utf8_len(seq);
+        if (n == 0 && len - i < 4 && (seq[0] & 0xc0) == 0xc0) {
+            break; /* cut by the end of the buffer */
+        }
+        if (n == 0) {
+            bad++;
+            n = 1;
+        }
+        i += n;
+    }
+    return bad;
+}
+
 char *
 kt_utf8_clean(const char *s)
 {

@@ -99,6 +99,10 @@ size_t kt_rtrim(char *s, size_t len);
  * range? Bundle times are compared as text, so anything else is dropped. */
 bool kt_valid_time(const char *s);
 
+/* How many bytes of the len bytes at p are not part of a valid UTF-8
+ * sequence (a sequence cut by the end of the buffer counts as valid). */
+size_t kt_utf8_invalid(const char *p, size_t len);
+
 /* Copy s with every invalid UTF-8 sequence replaced by U+FFFD, so that
  * JSON output stays valid. Caller frees; NULL when out of memory. */
 char *kt_utf8_clean(const char *s);

@@ -274,13 +274,14 @@ classify(const char *path, const char *buf, size_t len)
     }
     /* NUL runs are padding (a log preallocated before a node crashed)
      * and do not make text binary; other control bytes do. */
-    for (i = 0; i < len && i < 1024; i++) {
+    for (i = 0; i < len && i < HEAD_BYTES; i++) {
         if (u[i] == 0) {
             nul++;
         } else if (u[i] < 0x20 && strchr("\t\n\r\f\v\033", u[i]) == NULL) {
             ctrl++;
         }
     }
+    ctrl += kt_utf8_invalid(buf, i);
     if (nul == i || ctrl * 10 > i - nul) {
         return FT_BINARY;
     }
@@ -1297,7 +1298,11 @@ walk_archive(struct walk *w, struct ingest *in, const char *outer, int depth,
         if (is_own_file(&ie, w->own_files)) {
             continue; /* the index being written, or an earlier one */
         }
-        if (ie.path_changed) {
+        if (ie.path_cut) {
+            log_warn("%s: entry name longer than %d bytes, cut to '%.80s...'",
+                     path, KT_MAX_PATH, ie.path);
+            stats->skipped++;
+        } else if (ie.path_changed) {
             log_warn("%s: unsafe entry name, stored as '%s'", path, ie.path);
         }
         if (ie.type != INGEST_FILE) {
