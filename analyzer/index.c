@@ -801,10 +801,8 @@ index_add_gap(struct index *idx, long long file_id, long line, const char *text,
     return step(idx, s, NULL, err);
 }
 
-/* Seconds since the epoch of "YYYY-MM-DDTHH:MM:SS...Z", or -1. Only the
- * UTC form that write_meta() produces is needed here. */
-static long long
-epoch_of(const char *t)
+long long
+index_time_epoch(const char *t)
 {
     struct tm tm;
     int days;
@@ -846,7 +844,7 @@ index_resolve_ages(struct index *idx, const char *collected, struct kt_err *err)
 {
     sqlite3_stmt *sel = NULL;
     sqlite3_stmt *upd = NULL;
-    long long now = collected ? epoch_of(collected) : -1;
+    long long now = collected ? index_time_epoch(collected) : -1;
     enum kt_status st = KT_OK;
 
     if (now < 0) {

@@ -85,6 +85,10 @@ enum kt_status index_add_event(struct index *idx, long long file_id,
  * and name seen with one, and such an object is merged into it. */
 enum kt_status index_resolve_namespaces(struct index *idx, struct kt_err *err);
 
+/* Seconds since the epoch of an RFC 3339 time in UTC
+ * ("YYYY-MM-DDTHH:MM:SS[.frac]Z"), or -1 when it is not one. */
+long long index_time_epoch(const char *t);
+
 /* Turn the relative ages of events that have no absolute times ("2s
  * (x57 over 15m)" from describe or get tables) into first/last times,
  * counting back from collected (RFC 3339, the collection time). */

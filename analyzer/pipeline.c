@@ -1130,10 +1130,15 @@ write_meta(struct index *idx, struct ingest *in, const char *path,
         strftime(when, sizeof(when), "%Y-%m-%dT%H:%M:%SZ", &tm);
         source = "newest archive entry time";
     }
-    /* File times of a directory tell when it was copied, not collected;
-     * and nothing in a bundle is newer than its collection, so a newer
-     * time inside means the archive was repacked later. */
-    if (inside[0] != '\0' && strcmp(inside, when) > 0) {
+    /* File times of a directory tell when it was copied, not collected.
+     * Nothing in a bundle is newer than its collection, so a newer time
+     * inside means the entry times are off; and entry times more than two
+     * days after everything inside mean the bundle was repacked later.
+     * Either way the newest time inside wins. */
+    if (inside[0] != '\0' &&
+        (strcmp(inside, when) > 0 ||
+         (newest > 0 && index_time_epoch(inside) >= 0 &&
+          newest - index_time_epoch(inside) > 2 * 86400))) {
         snprintf(when, sizeof(when), "%s", inside);
         source = "newest timestamp in the bundle";
     }
