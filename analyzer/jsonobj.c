@@ -513,6 +513,9 @@ read_event(struct kt_event *e, const cJSON *item, const char *buf, size_t from,
     if (e->source == NULL) {
         copy(&e->source, str_at(item, "reportingComponent"));
     }
+    if (e->source == NULL) {
+        copy(&e->source, str_at(item, "reportingController"));
+    }
     if (!cJSON_IsNumber(count)) {
         count = cJSON_GetObjectItemCaseSensitive(series, "count");
     }

@@ -756,6 +756,27 @@ is_json_lines(const char *p, size_t len)
            (size_t)(nl - p) + 1 < len && nl[1] == '{';
 }
 
+/* Documents are parsed whole, not split into lines: count their lines
+ * for the files table. */
+static long
+count_lines(const struct kt_buf *doc)
+{
+    const char *q = doc->data;
+    const char *end;
+    long n;
+
+    if (doc->len == 0) {
+        return 0;
+    }
+    end = q + doc->len;
+    n = end[-1] == '\n' ? 0 : 1;
+    while ((q = memchr(q, '\n', (size_t)(end - q))) != NULL) {
+        n++;
+        q++;
+    }
+    return n;
+}
+
 /* The end of an entry's bytes: finish the last line and parse documents.
  * Returns KT_OK or a run error; entry problems go into en->note. */
 static enum kt_status
@@ -765,6 +786,9 @@ finish(struct entry *en, size_t *n_items)
     struct kt_err jerr;
 
     *n_items = 0;
+    if (en->type == FT_JSON || en->type == FT_YAML) {
+        en->lineno = count_lines(&en->doc);
+    }
     if (en->type == FT_JSON && !en->limit_hit &&
         has_suffix(en->path, "-errors.json")) {
         /* What the collector could not collect: coverage gaps. */
@@ -798,6 +822,7 @@ finish(struct entry *en, size_t *n_items)
         if (st == KT_EFORMAT && is_json_lines(doc, en->doc.len)) {
             /* One JSON value per line is a structured log, not a list. */
             en->type = FT_LOG;
+            en->lineno = 0;
             st = feed_text(en, doc, en->doc.len);
         } else if (st == KT_EFORMAT || st == KT_ELIMIT) {
             if (en->note[0] == '\0') {
@@ -830,6 +855,7 @@ finish(struct entry *en, size_t *n_items)
     if (st == KT_OK && en->type == FT_TABLE) {
         st = table_finish(en->table);
     }
+
     return st;
 }
 
