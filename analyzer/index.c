@@ -79,7 +79,7 @@ static const char schema_sql[] =
         "CREATE TABLE logs(id INTEGER PRIMARY KEY, file_id INTEGER,"
         " line INTEGER, end_line INTEGER, ts TEXT, level TEXT, text TEXT,"
         " truncated INTEGER, container TEXT, ts_guessed INTEGER,"
-        " component TEXT, pod TEXT);"
+        " component TEXT, pod TEXT, msg_off INTEGER);"
         "CREATE TABLE access(log_id INTEGER, client TEXT, method TEXT,"
         " path TEXT, status INTEGER, flags TEXT, duration_ms INTEGER,"
         " authority TEXT, upstream TEXT);"
@@ -106,7 +106,8 @@ static const char schema_sql[] =
         " FROM containers c WHERE c.object_id = o.id) AS containers"
         " FROM objects o WHERE o.kind = 'Pod';"
         "CREATE VIEW errors AS SELECT f.path AS file, l.line, l.ts,"
-        " l.level, l.text FROM logs l JOIN files f ON f.id = l.file_id"
+        " l.level, l.component, substr(l.text, l.msg_off + 1) AS message"
+        " FROM logs l JOIN files f ON f.id = l.file_id"
         " WHERE l.level IN ('error', 'fatal');"
         "CREATE VIEW skipped AS SELECT path, status, note FROM files"
         " WHERE status IN ('skipped', 'partial');"
@@ -191,8 +192,8 @@ static const char *const stmt_sql[ST_COUNT] = {
                  " message, source, count, first_seen, last_seen, age,"
                  " file_id, line) VALUES(?,?,?,?,?,?,?,?,?,?,?,?,?)",
     [ST_LOG] = "INSERT INTO logs(file_id, line, end_line, ts, level, text,"
-               " truncated, container, ts_guessed, component, pod)"
-               " VALUES(?,?,?,?,?,?,?,?,?,?,?) RETURNING id",
+               " truncated, container, ts_guessed, component, pod, msg_off)"
+               " VALUES(?,?,?,?,?,?,?,?,?,?,?,?) RETURNING id",
     [ST_ACCESS] = "INSERT INTO access VALUES(?,?,?,?,?,?,?,?,?)",
     [ST_META] = "INSERT OR REPLACE INTO meta VALUES(?,?)",
     [ST_GAP] = "INSERT INTO gaps VALUES(?,?,?)",
@@ -663,6 +664,7 @@ index_add_log(struct index *idx, long long file_id, const struct index_log *r,
                           SQLITE_TRANSIENT);
     }
     bind_text(s, 11, r->pod);
+    sqlite3_bind_int64(s, 12, (sqlite3_int64)r->msg_off);
     return step(idx, s, log_id, err);
 }
 

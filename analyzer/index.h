@@ -112,6 +112,7 @@ struct index_log {
     const char *pod;       /* when the file mixes pods, else NULL */
     const char *container; /* when the file mixes containers, else NULL */
     bool ts_guessed;       /* ts had no year; default_year filled it */
+    size_t msg_off;        /* where the message starts in text */
     const char *component; /* logger, scope or source file, or NULL */
     size_t component_len;
 };

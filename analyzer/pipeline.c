@@ -435,6 +435,7 @@ flush_record(struct entry *en)
         r.container = ctr;
     }
     r.ts_guessed = en->rec_head.year_guessed;
+    r.msg_off = en->rec_head.msg_off <= en->rec.len ? en->rec_head.msg_off : 0;
     r.component = NULL;
     r.component_len = 0;
     if (en->rec_head.comp_len > 0 &&
