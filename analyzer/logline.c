@@ -1,14 +1,17 @@
 /* SPDX-License-Identifier: MIT */
 /* Reads the header of one log line (timestamp normalised to UTC, severity,
  * component, start of the message) for the formats of formats.md section
- * 7, says whether a headerless line continues the record before it, and
- * reads the request fields of Envoy access log lines. It does not
- * assemble records, strip ANSI colours, unescape messages or decide a
- * file's continuation policy: the log parser that calls it does. */
+ * 7, and says whether a headerless line continues the record before it
+ * (timestamps are read by logtime.c, access-log fields by accesslog.c).
+ * It does not assemble records, strip ANSI colours, unescape messages or
+ * decide a file's continuation policy: the log parser that calls it does. */
 #include "logline.h"
 
 #include <stdint.h>
 #include <string.h>
+
+#include "logscan.h"
+#include "logtime.h"
 
 /* Bytes, counted after the outer prefixes, in which a text header must
  * be found. The longest header we know is about 120 bytes; the bound
@@ -23,24 +26,9 @@
  * a 63-byte container name and the punctuation. */
 #define LOGLINE_PREFIX_MAX 330
 
-/* A broken-down time as read from the line, before conversion to UTC. */
-struct stamp {
-    int year;
-    int mon;
-    int day;
-    int hour;
-    int min;
-    int sec;
-    int msec;
-    int off_min; /* zone offset east of UTC, in minutes */
-    bool has_frac;
-    bool has_zone;
-    bool has_t; /* date and time joined by 'T' rather than a space */
-};
-
 /* What a header detector found. */
 struct found {
-    struct stamp ts;
+    struct logtime ts;
     bool has_ts;
     bool year_guessed; /* the year came from default_year */
     enum log_level level;
@@ -69,116 +57,6 @@ static const struct level_word level_words[] = {
     { "pani", LOG_LEVEL_FATAL },     { "abort", LOG_LEVEL_FATAL },
 };
 
-static size_t
-min_size(size_t a, size_t b)
-{
-    return a < b ? a : b;
-}
-
-static bool
-is_digit(char c)
-{
-    return c >= '0' && c <= '9';
-}
-
-static bool
-is_alpha(char c)
-{
-    return (c >= 'a' && c <= 'z') || (c >= 'A' && c <= 'Z');
-}
-
-static bool
-is_upper(char c)
-{
-    return c >= 'A' && c <= 'Z';
-}
-
-static bool
-is_ident(char c)
-{
-    return is_alpha(c) || is_digit(c) || c == '_';
-}
-
-/* Is c the letter lower, in either case? lower must be lower case. */
-static bool
-same_letter(char c, char lower)
-{
-    return c == lower || (is_upper(c) && c - 'A' + 'a' == lower);
-}
-
-/* Is s[pos] the byte c? Safe for any pos. */
-static bool
-has_char(const char *s, size_t n, size_t pos, char c)
-{
-    return pos < n && s[pos] == c;
-}
-
-/* Does the text at s[pos] start with the literal lit? */
-static bool
-has_lit(const char *s, size_t n, size_t pos, const char *lit)
-{
-    size_t l = strlen(lit);
-
-    return pos <= n && n - pos >= l && memcmp(s + pos, lit, l) == 0;
-}
-
-/* Read exactly width decimal digits at s[pos] into *val. */
-static bool
-get_num(const char *s, size_t n, size_t pos, size_t width, int *val)
-{
-    int v = 0;
-    size_t i;
-
-    if (pos > n || n - pos < width) {
-        return false;
-    }
-    for (i = 0; i < width; i++) {
-        if (!is_digit(s[pos + i])) {
-            return false;
-        }
-        v = v * 10 + (s[pos + i] - '0');
-    }
-    *val = v;
-    return true;
-}
-
-static size_t
-skip_digits(const char *s, size_t n, size_t p)
-{
-    while (p < n && is_digit(s[p])) {
-        p++;
-    }
-    return p;
-}
-
-static size_t
-skip_spaces(const char *s, size_t n, size_t p)
-{
-    while (p < n && (s[p] == ' ' || s[p] == '\t')) {
-        p++;
-    }
-    return p;
-}
-
-static size_t
-skip_letters(const char *s, size_t n, size_t p)
-{
-    while (p < n && is_alpha(s[p])) {
-        p++;
-    }
-    return p;
-}
-
-static size_t
-trim_cr(const char *line, size_t len)
-{
-    if (len > 0 && line[len - 1] == '\r') {
-        len--;
-    }
-    return len;
-}
-
-/* Record [a, b) as the line's component unless one is set already. */
 static void
 set_comp(struct found *f, size_t a, size_t b)
 {
@@ -277,409 +155,6 @@ letter_level(char c)
     default:
         return LOG_LEVEL_NONE;
     }
-}
-
-static bool
-is_leap(int y)
-{
-    return (y % 4 == 0 && y % 100 != 0) || y % 400 == 0;
-}
-
-static int
-days_in_month(int y, int m)
-{
-    static const int days[12] = {
-        31, 28, 31, 30, 31, 30, 31, 31, 30, 31, 30, 31
-    };
-
-    if (m == 2 && is_leap(y)) {
-        return 29;
-    }
-    return days[m - 1];
-}
-
-static bool
-stamp_valid(const struct stamp *t)
-{
-    return t->year >= 1 && t->year <= 9999 && t->mon >= 1 && t->mon <= 12 &&
-           t->day >= 1 && t->day <= days_in_month(t->year, t->mon) &&
-           t->hour <= 23 && t->min <= 59 && t->sec <= 60;
-}
-
-/* Parse "hh:mm:ss" with an optional fraction after '.' or ','. The
- * fraction may have any length; it is cut (not rounded) to milliseconds
- * so that a record never moves into the next second. */
-static bool
-parse_clock(const char *s, size_t n, size_t *pos, struct stamp *t)
-{
-    size_t p = *pos;
-    size_t n_frac = 0;
-
-    if (!get_num(s, n, p, 2, &t->hour) || !has_char(s, n, p + 2, ':') ||
-        !get_num(s, n, p + 3, 2, &t->min) || !has_char(s, n, p + 5, ':') ||
-        !get_num(s, n, p + 6, 2, &t->sec)) {
-        return false;
-    }
-    p += 8;
-    t->msec = 0;
-    t->has_frac = false;
-    if (p + 1 < n && (s[p] == '.' || s[p] == ',') && is_digit(s[p + 1])) {
-        for (p++; p < n && is_digit(s[p]); p++) {
-            if (n_frac < 3) {
-                t->msec = t->msec * 10 + (s[p] - '0');
-                n_frac++;
-            }
-        }
-        for (; n_frac < 3; n_frac++) {
-            t->msec *= 10;
-        }
-        t->has_frac = true;
-    }
-    if (t->hour > 23 || t->min > 59 || t->sec > 60) {
-        return false;
-    }
-    *pos = p;
-    return true;
-}
-
-/* Parse an optional zone: "Z", "+hh:mm" or "+hhmm", and with allow_space
- * also " +hhmm" (gunicorn). Leaves *pos alone when there is none. */
-static void
-parse_zone(const char *s, size_t n, size_t *pos, struct stamp *t,
-           bool allow_space)
-{
-    size_t p = *pos;
-    int hh;
-    int mm;
-    int sign;
-
-    t->has_zone = false;
-    t->off_min = 0;
-    if (p < n && (s[p] == 'Z' || s[p] == 'z')) {
-        t->has_zone = true;
-        *pos = p + 1;
-        return;
-    }
-    if (allow_space && has_char(s, n, p, ' ')) {
-        p++;
-    }
-    if (p >= n || (s[p] != '+' && s[p] != '-')) {
-        return;
-    }
-    sign = s[p] == '-' ? -1 : 1;
-    if (!get_num(s, n, p + 1, 2, &hh)) {
-        return;
-    }
-    p += 3;
-    if (has_char(s, n, p, ':')) {
-        p++;
-    }
-    if (!get_num(s, n, p, 2, &mm)) {
-        return;
-    }
-    p += 2;
-    if ((p < n && is_digit(s[p])) || hh > 23 || mm > 59) {
-        return;
-    }
-    t->off_min = sign * (hh * 60 + mm);
-    t->has_zone = true;
-    *pos = p;
-}
-
-/* Parse "YYYY-MM-DD hh:mm:ss[.frac][zone]" at *pos; the date may use '/'
- * and the separator may be 'T'. An impossible date is no timestamp. */
-static bool
-parse_iso(const char *s, size_t n, size_t *pos, struct stamp *t,
-          bool allow_space_zone)
-{
-    size_t p = *pos;
-    char sep;
-
-    memset(t, 0, sizeof(*t));
-    if (!get_num(s, n, p, 4, &t->year) || p + 4 >= n) {
-        return false;
-    }
-    sep = s[p + 4];
-    if ((sep != '-' && sep != '/') || !get_num(s, n, p + 5, 2, &t->mon) ||
-        !has_char(s, n, p + 7, sep) || !get_num(s, n, p + 8, 2, &t->day)) {
-        return false;
-    }
-    p += 10;
-    if (!has_char(s, n, p, 'T') && !has_char(s, n, p, 't') &&
-        !has_char(s, n, p, ' ')) {
-        return false;
-    }
-    t->has_t = s[p] != ' ';
-    p++;
-    if (!parse_clock(s, n, &p, t)) {
-        return false;
-    }
-    parse_zone(s, n, &p, t, allow_space_zone);
-    if (!stamp_valid(t)) {
-        return false;
-    }
-    *pos = p;
-    return true;
-}
-
-/* Move the date one day back (dir < 0) or forward. */
-static bool
-step_day(struct stamp *t, int dir)
-{
-    if (dir < 0) {
-        t->day--;
-        if (t->day == 0) {
-            t->mon--;
-            if (t->mon == 0) {
-                t->mon = 12;
-                t->year--;
-            }
-            if (t->year < 1) {
-                return false;
-            }
-            t->day = days_in_month(t->year, t->mon);
-        }
-    } else {
-        t->day++;
-        if (t->day > days_in_month(t->year, t->mon)) {
-            t->day = 1;
-            t->mon++;
-            if (t->mon > 12) {
-                t->mon = 1;
-                t->year++;
-            }
-        }
-    }
-    return t->year >= 1 && t->year <= 9999;
-}
-
-/* Apply the zone offset. Offsets are below a day, so the date moves by
- * one day at most. A time without zone is taken as UTC (formats.md 7.0,
- * rule 8). */
-static bool
-stamp_to_utc(struct stamp *t)
-{
-    int minutes = t->hour * 60 + t->min - t->off_min;
-
-    if (minutes < 0) {
-        minutes += 24 * 60;
-        if (!step_day(t, -1)) {
-            return false;
-        }
-    } else if (minutes >= 24 * 60) {
-        minutes -= 24 * 60;
-        if (!step_day(t, 1)) {
-            return false;
-        }
-    }
-    t->hour = minutes / 60;
-    t->min = minutes % 60;
-    t->off_min = 0;
-    return true;
-}
-
-static void
-put_num(char *dst, int v, int width)
-{
-    int i;
-
-    for (i = width - 1; i >= 0; i--) {
-        dst[i] = (char)('0' + v % 10);
-        v /= 10;
-    }
-}
-
-/* Write t as "YYYY-MM-DDTHH:MM:SS.mmmZ" into out (at least 25 bytes),
- * or leave out empty when the conversion leaves years 1-9999. */
-static void
-stamp_write(struct stamp t, char *out)
-{
-    out[0] = '\0';
-    if (!stamp_to_utc(&t)) {
-        return;
-    }
-    put_num(out, t.year, 4);
-    out[4] = '-';
-    put_num(out + 5, t.mon, 2);
-    out[7] = '-';
-    put_num(out + 8, t.day, 2);
-    out[10] = 'T';
-    put_num(out + 11, t.hour, 2);
-    out[13] = ':';
-    put_num(out + 14, t.min, 2);
-    out[16] = ':';
-    put_num(out + 17, t.sec, 2);
-    out[19] = '.';
-    put_num(out + 20, t.msec, 3);
-    out[23] = 'Z';
-    out[24] = '\0';
-}
-
-/* Fill t from milliseconds since 1970-01-01T00:00:00Z. */
-static bool
-stamp_from_ms(uint64_t ms, struct stamp *t)
-{
-    uint64_t days = ms / 86400000u;
-    uint64_t rem = ms % 86400000u;
-    int year = 1970;
-    int mon = 1;
-
-    /* Every 400 Gregorian years hold exactly 146097 days. */
-    while (days >= 146097u) {
-        days -= 146097u;
-        year += 400;
-        if (year > 9999) {
-            return false;
-        }
-    }
-    while (days >= (uint64_t)(is_leap(year) ? 366 : 365)) {
-        days -= (uint64_t)(is_leap(year) ? 366 : 365);
-        year++;
-    }
-    if (year > 9999) {
-        return false;
-    }
-    while (days >= (uint64_t)days_in_month(year, mon)) {
-        days -= (uint64_t)days_in_month(year, mon);
-        mon++;
-    }
-    memset(t, 0, sizeof(*t));
-    t->year = year;
-    t->mon = mon;
-    t->day = (int)days + 1;
-    t->hour = (int)(rem / 3600000u);
-    t->min = (int)(rem / 60000u % 60u);
-    t->sec = (int)(rem / 1000u % 60u);
-    t->msec = (int)(rem % 1000u);
-    t->has_zone = true;
-    return true;
-}
-
-/* Parse an epoch number "1705314225.123" filling [a, b) exactly. The
- * unit follows from the magnitude (formats.md 7.11): below 1e11 seconds,
- * below 1e14 milliseconds, below 1e17 microseconds, else nanoseconds. */
-static bool
-parse_epoch(const char *s, size_t a, size_t b, struct stamp *t)
-{
-    uint64_t ip = 0;
-    uint64_t frac_ms = 0;
-    uint64_t ms;
-    size_t p = a;
-    size_t n_frac = 0;
-
-    for (; p < b && is_digit(s[p]); p++) {
-        uint64_t d = (uint64_t)(s[p] - '0');
-
-        if (ip > (UINT64_MAX - d) / 10u) {
-            return false;
-        }
-        ip = ip * 10u + d;
-    }
-    if (p == a) {
-        return false;
-    }
-    if (has_char(s, b, p, '.')) {
-        for (p++; p < b && is_digit(s[p]); p++) {
-            if (n_frac < 3) {
-                frac_ms = frac_ms * 10u + (uint64_t)(s[p] - '0');
-                n_frac++;
-            }
-        }
-        for (; n_frac < 3; n_frac++) {
-            frac_ms *= 10u;
-        }
-    }
-    if (p != b) {
-        return false;
-    }
-    if (ip < 100000000000ULL) {
-        ms = ip * 1000u + frac_ms;
-    } else if (ip < 100000000000000ULL) {
-        ms = ip;
-    } else if (ip < 100000000000000000ULL) {
-        ms = ip / 1000u;
-    } else {
-        ms = ip / 1000000u;
-    }
-    return stamp_from_ms(ms, t);
-}
-
-/* A timestamp that must fill [a, b) exactly: RFC 3339 or an epoch. */
-static bool
-parse_ts_span(const char *s, size_t a, size_t b, struct stamp *t)
-{
-    size_t p = a;
-
-    if (parse_iso(s, b, &p, t, false) && p == b) {
-        return true;
-    }
-    return parse_epoch(s, a, b, t);
-}
-
-/* Index just past the quoted string opening at s[p], or 0 when it does
- * not close inside the window. Backslash escapes are skipped. */
-static size_t
-quoted_end(const char *s, size_t n, size_t p)
-{
-    for (p++; p < n; p++) {
-        if (s[p] == '\\') {
-            p++;
-        } else if (s[p] == '"') {
-            return p + 1;
-        }
-    }
-    return 0;
-}
-
-/* Index just past the JSON value at s[p], or 0 when it does not end
- * inside the window. Nested values are skipped by counting brackets, so
- * there is no recursion whatever the depth. */
-static size_t
-json_value_end(const char *s, size_t n, size_t p)
-{
-    size_t depth = 0;
-    size_t start = p;
-
-    if (p >= n) {
-        return 0;
-    }
-    if (s[p] == '"') {
-        return quoted_end(s, n, p);
-    }
-    if (s[p] == '{' || s[p] == '[') {
-        while (p < n) {
-            if (s[p] == '"') {
-                p = quoted_end(s, n, p);
-                if (p == 0) {
-                    return 0;
-                }
-                continue;
-            }
-            if (s[p] == '{' || s[p] == '[') {
-                depth++;
-            } else if (s[p] == '}' || s[p] == ']') {
-                depth--;
-                if (depth == 0) {
-                    return p + 1;
-                }
-            }
-            p++;
-        }
-        return 0;
-    }
-    while (p < n && s[p] != ',' && s[p] != '}' && s[p] != ']' && s[p] != ' ' &&
-           s[p] != '\t') {
-        p++;
-    }
-    return p == start || p == n ? 0 : p;
-}
-
-static bool
-span_is(const char *s, size_t a, size_t b, const char *word)
-{
-    size_t l = strlen(word);
-
-    return b - a == l && memcmp(s + a, word, l) == 0;
 }
 
 enum json_key {
@@ -785,9 +260,9 @@ detect_json(const char *s, size_t n, size_t pos, struct found *f)
             has_level = true;
         } else if (kind == KEY_TIME && !f->has_ts) {
             if (s[v0] == '"') {
-                f->has_ts = parse_ts_span(s, v0 + 1, v1 - 1, &f->ts);
+                f->has_ts = logtime_parse_span(s, v0 + 1, v1 - 1, &f->ts);
             } else {
-                f->has_ts = parse_epoch(s, v0, v1, &f->ts);
+                f->has_ts = logtime_parse_epoch(s, v0, v1, &f->ts);
             }
         } else if (kind == KEY_ERR && !span_is(s, v0, v1, "null")) {
             has_err = true;
@@ -872,9 +347,9 @@ detect_logfmt(const char *s, size_t n, size_t pos, struct found *f)
         if ((span_is(s, k0, p, "time") || span_is(s, k0, p, "ts")) &&
             !f->has_ts) {
             if (quoted) {
-                f->has_ts = parse_ts_span(s, v0 + 1, v1 - 1, &f->ts);
+                f->has_ts = logtime_parse_span(s, v0 + 1, v1 - 1, &f->ts);
             } else {
-                f->has_ts = parse_ts_span(s, v0, v1, &f->ts);
+                f->has_ts = logtime_parse_span(s, v0, v1, &f->ts);
             }
             after_known = v1;
         } else if ((span_is(s, k0, p, "level") || span_is(s, k0, p, "lvl")) &&
@@ -977,7 +452,7 @@ detect_klog(const char *s, size_t n, size_t pos, int default_year,
             struct found *f)
 {
     bool guessed = false;
-    struct stamp t;
+    struct logtime t;
     size_t p = pos + 1;
     size_t n_date;
     size_t id_start;
@@ -1002,11 +477,11 @@ detect_klog(const char *s, size_t n, size_t pos, int default_year,
     (void)get_num(s, n, p + 2, 2, &t.day);
     p += 4;
     if (t.mon < 1 || t.mon > 12 || t.day < 1 ||
-        t.day > days_in_month(2000, t.mon) || !has_char(s, n, p, ' ')) {
+        t.day > logtime_days_in_month(2000, t.mon) || !has_char(s, n, p, ' ')) {
         return false;
     }
     p++;
-    if (!parse_clock(s, n, &p, &t) || !has_char(s, n, p, ' ')) {
+    if (!logtime_parse_clock(s, n, &p, &t) || !has_char(s, n, p, ' ')) {
         return false;
     }
     p = skip_spaces(s, n, p);
@@ -1020,7 +495,7 @@ detect_klog(const char *s, size_t n, size_t pos, int default_year,
         return false;
     }
     f->level = letter_level(s[pos]);
-    f->has_ts = stamp_valid(&t);
+    f->has_ts = logtime_valid(&t);
     f->year_guessed = guessed;
     f->ts = t;
     set_source_comp(s, p + 1, close, f);
@@ -1111,7 +586,7 @@ bracket_level(const char *s, size_t n, size_t p, enum log_level *level)
 static bool
 detect_letter_bracket(const char *s, size_t n, size_t p, struct found *f)
 {
-    struct stamp t;
+    struct logtime t;
     size_t q = p;
     size_t close;
 
@@ -1122,12 +597,12 @@ detect_letter_bracket(const char *s, size_t n, size_t p, struct found *f)
         (void)get_num(s, n, p + 4, 2, &t.day);
         t.year += 2000;
         q = p + 7;
-        if (!parse_clock(s, n, &q, &t)) {
+        if (!logtime_parse_clock(s, n, &q, &t)) {
             return false;
         }
-        f->has_ts = stamp_valid(&t);
+        f->has_ts = logtime_valid(&t);
         f->ts = t;
-    } else if (parse_iso(s, n, &q, &t, false)) {
+    } else if (logtime_parse_iso(s, n, &q, &t, false)) {
         f->has_ts = true;
         f->ts = t;
     } else {
@@ -1163,7 +638,7 @@ detect_letter_bracket(const char *s, size_t n, size_t p, struct found *f)
 static bool
 detect_c10(const char *s, size_t n, size_t p, int default_year, struct found *f)
 {
-    struct stamp t;
+    struct logtime t;
     size_t digits_end = skip_digits(s, n, p + 1);
     size_t n_md = digits_end - p - 1;
     size_t q;
@@ -1179,7 +654,7 @@ detect_c10(const char *s, size_t n, size_t p, int default_year, struct found *f)
     t.mon = md / 100;
     t.day = md % 100;
     q = digits_end + 1;
-    if (!parse_clock(s, n, &q, &t) || !has_char(s, n, q, ' ')) {
+    if (!logtime_parse_clock(s, n, &q, &t) || !has_char(s, n, q, ' ')) {
         return false;
     }
     close = source_then_bracket(s, n, q + 1);
@@ -1190,7 +665,7 @@ detect_c10(const char *s, size_t n, size_t p, int default_year, struct found *f)
 
     /* The fraction comes from a monotonic clock, not the wall time. */
     t.msec = 0;
-    f->has_ts = stamp_valid(&t);
+    f->has_ts = logtime_valid(&t);
     f->year_guessed = true;
     f->ts = t;
     f->msg_off = has_char(s, n, close + 1, ' ') ? close + 2 : close + 1;
@@ -1204,7 +679,7 @@ static bool
 detect_bracket(const char *s, size_t n, size_t pos, int default_year,
                struct found *f)
 {
-    struct stamp t;
+    struct logtime t;
     size_t p = pos + 1;
     size_t q;
     size_t after;
@@ -1247,7 +722,7 @@ detect_bracket(const char *s, size_t n, size_t pos, int default_year,
         return false;
     }
     q = p;
-    if (!parse_iso(s, n, &q, &t, true) || !has_lit(s, n, q, "] ")) {
+    if (!logtime_parse_iso(s, n, &q, &t, true) || !has_lit(s, n, q, "] ")) {
         return false;
     }
     f->has_ts = true;
@@ -1379,13 +854,13 @@ spaced_level(const char *s, size_t n, size_t p, struct found *f)
 static bool
 detect_iso(const char *s, size_t n, size_t pos, struct found *f)
 {
-    struct stamp t;
+    struct logtime t;
     size_t p = pos;
     size_t q;
     size_t after;
     bool kubelet_shape;
 
-    if (!parse_iso(s, n, &p, &t, true)) {
+    if (!logtime_parse_iso(s, n, &p, &t, true)) {
         return false;
     }
     kubelet_shape = t.has_t && t.has_frac && t.has_zone;
@@ -1643,12 +1118,12 @@ peel_pod_prefix(const char *s, size_t len, size_t pos)
 /* kubelet --timestamps: RFC 3339 with 'T', a fraction and a zone, then
  * one space. Returns the index after the space, or pos when absent. */
 static size_t
-peel_kubelet_ts(const char *s, size_t len, size_t pos, struct stamp *t)
+peel_kubelet_ts(const char *s, size_t len, size_t pos, struct logtime *t)
 {
     size_t n = min_size(len, pos + LOGLINE_SCAN_MAX);
     size_t p = pos;
 
-    if (!parse_iso(s, n, &p, t, false) || !t->has_t || !t->has_frac ||
+    if (!logtime_parse_iso(s, n, &p, t, false) || !t->has_t || !t->has_frac ||
         !t->has_zone || !has_char(s, n, p, ' ')) {
         return pos;
     }
@@ -1659,7 +1134,7 @@ void
 logline_parse(const char *line, size_t len, int default_year,
               struct logline *out)
 {
-    struct stamp kts;
+    struct logtime kts;
     struct found f;
     size_t p0;
     size_t p1;
@@ -1692,15 +1167,15 @@ logline_parse(const char *line, size_t len, int default_year,
         out->comp_len = f.comp_len;
         if (p1 != p0) {
             /* The kubelet's instant is the true one (7.0, rule 8). */
-            stamp_write(kts, out->ts);
+            logtime_write(kts, out->ts);
         } else if (f.has_ts) {
-            stamp_write(f.ts, out->ts);
+            logtime_write(f.ts, out->ts);
             out->year_guessed = f.year_guessed;
         }
     } else {
         out->msg_off = p1;
         if (p1 != p0) {
-            stamp_write(kts, out->ts);
+            logtime_write(kts, out->ts);
         }
     }
     if (out->msg_off > len) {
@@ -1893,509 +1368,6 @@ logline_continues(const char *line, size_t len, const struct logline *prev)
         return err_prev;
     }
     return false;
-}
-
-/* Store [a, b) of s in *off and *len; "-" and an empty span give 0/0,
- * the way Envoy writes a missing value. */
-static void
-put_span(const char *s, size_t a, size_t b, size_t *off, size_t *len)
-{
-    *off = 0;
-    *len = 0;
-    if (b <= a || (b - a == 1 && s[a] == '-')) {
-        return;
-    }
-    *off = a;
-    *len = b - a;
-}
-
-/* Read the decimal number filling [a, b) into *val. False for anything
- * else, and for values past max. */
-static bool
-span_number(const char *s, size_t a, size_t b, long max, long *val)
-{
-    long v = 0;
-    size_t i;
-
-    if (a >= b) {
-        return false;
-    }
-    for (i = a; i < b; i++) {
-        if (!is_digit(s[i]) || v > (max - (s[i] - '0')) / 10) {
-            return false;
-        }
-        v = v * 10 + (s[i] - '0');
-    }
-    *val = v;
-    return true;
-}
-
-/* Set the client from the first X-Forwarded-For address in [a, b), or
- * from a downstream address "10.1.2.3:5000" / "[fd00::1]:5000" in [c, d)
- * without its port when there is no forwarded address. */
-static void
-access_client(const char *s, size_t a, size_t b, size_t c, size_t d,
-              struct logline_access *out)
-{
-    const char *colon;
-    size_t e;
-
-    a = skip_spaces(s, b, a);
-    for (e = a; e < b && s[e] != ',' && s[e] != ' '; e++) {
-    }
-    put_span(s, a, e, &out->client_off, &out->client_len);
-    if (out->client_len != 0 || d <= c) {
-        return;
-    }
-    if (s[c] == '[') {
-        for (e = c + 1; e < d && s[e] != ']'; e++) {
-        }
-        put_span(s, c + 1, e, &out->client_off, &out->client_len);
-        return;
-    }
-    colon = memchr(s + c, ':', d - c);
-    if (colon != NULL &&
-        memchr(colon + 1, ':', d - (size_t)(colon - s) - 1) == NULL) {
-        d = (size_t)(colon - s);
-    }
-    put_span(s, c, d, &out->client_off, &out->client_len);
-}
-
-/* End of the text-format token at p: after its closing quote for a
- * quoted token (a quote followed by a space or the end), else at the
- * next space. 0 when a quoted token does not close. */
-static size_t
-access_token_end(const char *s, size_t n, size_t p)
-{
-    size_t q;
-
-    if (has_char(s, n, p, '"')) {
-        for (q = p + 1; q < n; q++) {
-            if (s[q] == '"' && (q + 1 == n || s[q + 1] == ' ')) {
-                return q + 1;
-            }
-        }
-        return 0;
-    }
-    for (q = p; q < n && s[q] != ' '; q++) {
-    }
-    return q;
-}
-
-/* The request line "METHOD PATH PROTOCOL" of the text format opens at p
- * (after the quote). Finds the quote closing it: the first one followed
- * by " STATUS " and preceded by a protocol ("HTTP/..." or "-"), since a
- * path may itself hold quotes. Fills method and path and returns the
- * index of the closing quote, or 0. */
-static size_t
-access_request(const char *s, size_t n, size_t p, struct logline_access *out)
-{
-    size_t m = p;
-    size_t path = 0;
-    size_t q;
-    size_t sp;
-    size_t d;
-
-    while (m < n && is_upper(s[m])) {
-        m++;
-    }
-    if (m == p && has_char(s, n, m, '-')) {
-        m++;
-    }
-    if (m == p || !has_char(s, n, m, ' ')) {
-        return 0;
-    }
-    path = m + 1;
-    for (q = path; q < n; q++) {
-        if (s[q] != '"' || !has_char(s, n, q + 1, ' ')) {
-            continue;
-        }
-        d = skip_digits(s, n, q + 2);
-        if (d == q + 2 || d - q - 2 > 3 || !has_char(s, n, d, ' ')) {
-            continue;
-        }
-        for (sp = q; sp > path && s[sp - 1] != ' '; sp--) {
-        }
-        if (sp <= path) {
-            continue;
-        }
-        if (span_is(s, sp, q, "-") || has_lit(s, q, sp, "HTTP/")) {
-            put_span(s, p, m, &out->method_off, &out->method_len);
-            put_span(s, path, sp - 1, &out->path_off, &out->path_len);
-            return q;
-        }
-    }
-    return 0;
-}
-
-/* The quoted fields after X-Forwarded-For, read from the right (formats.md
- * 7.6 a): up to eight unquoted trailing fields, then "UPSTREAM_HOST",
- * "AUTHORITY", "REQUEST_ID" and the quote closing the user agent, which
- * may hold quotes itself. u is the index after the X-Forwarded-For field.
- * False when the line does not have that shape (it was cut). */
-static bool
-access_tail_from_right(const char *s, size_t n, size_t u,
-                       struct logline_access *out, size_t remote[2])
-{
-    size_t starts[8];
-    size_t ends[8];
-    size_t n_tail = 0;
-    size_t e = n;
-    size_t field[3][2];
-    size_t o;
-    size_t k;
-
-    if (!has_lit(s, n, u, " \"")) {
-        return false;
-    }
-    while (e > u && n_tail < 8) {
-        size_t b = e;
-
-        while (b > u && s[b - 1] != ' ') {
-            b--;
-        }
-        if (b == e || memchr(s + b, '"', e - b) != NULL) {
-            break;
-        }
-        starts[n_tail] = b;
-        ends[n_tail] = e;
-        n_tail++;
-        e = b - 1;
-    }
-    for (k = 0; k < 3; k++) {
-        if (e <= u + 2 || s[e - 1] != '"') {
-            return false;
-        }
-        for (o = e - 1; o > u + 1 && s[o - 1] != '"'; o--) {
-        }
-        if (o <= u + 2 || s[o - 2] != ' ') {
-            return false;
-        }
-        field[k][0] = o;
-        field[k][1] = e - 1;
-        e = o - 2;
-    }
-
-    /* e is now just after the user agent's closing quote. */
-    if (e < u + 3 || s[e - 1] != '"') {
-        return false;
-    }
-    put_span(s, field[0][0], field[0][1], &out->upstream_off,
-             &out->upstream_len);
-    put_span(s, field[1][0], field[1][1], &out->authority_off,
-             &out->authority_len);
-
-    /* Trailing fields were collected right to left: cluster, upstream
-     * local, downstream local, then the downstream remote address. */
-    if (n_tail >= 4) {
-        remote[0] = starts[n_tail - 4];
-        remote[1] = ends[n_tail - 4];
-    }
-    return true;
-}
-
-/* The same fields read from the left, for a line cut inside them: each
- * quoted field must close before the next one starts. */
-static void
-access_tail_from_left(const char *s, size_t n, size_t u,
-                      struct logline_access *out, size_t remote[2])
-{
-    size_t p = u;
-    size_t e;
-    int k;
-
-    for (k = 0; k < 4; k++) {
-        if (!has_lit(s, n, p, " \"")) {
-            return;
-        }
-        e = access_token_end(s, n, p + 1);
-        if (e == 0) {
-            return;
-        }
-        if (k == 2) {
-            put_span(s, p + 2, e - 1, &out->authority_off, &out->authority_len);
-        } else if (k == 3) {
-            put_span(s, p + 2, e - 1, &out->upstream_off, &out->upstream_len);
-        }
-        p = e;
-    }
-    for (k = 0; k < 4 && has_char(s, n, p, ' '); k++) {
-        e = access_token_end(s, n, p + 1);
-        if (e == 0) {
-            return;
-        }
-        if (k == 3) {
-            remote[0] = p + 1;
-            remote[1] = e;
-        }
-        p = e;
-    }
-}
-
-/* The text format. The part up to RESPONSE_FLAGS is required; the rest
- * is read as far as the line goes. Between the flags and BYTES_RECEIVED
- * Istio versions differ (RESPONSE_CODE_DETAILS, termination details, the
- * quoted failure reason, or nothing in plain Envoy), so the three numbers
- * BYTES_RECEIVED BYTES_SENT DURATION are searched for. */
-static bool
-access_text(const char *s, size_t n, struct logline_access *out)
-{
-    struct stamp t;
-    size_t remote[2] = { 0, 0 };
-    size_t tok[4][2];
-    size_t p = 1;
-    size_t q;
-    size_t u;
-    long v = 0;
-    int i;
-    int k;
-
-    if (!has_char(s, n, 0, '[') || !parse_iso(s, n, &p, &t, false) ||
-        !t.has_t || !has_lit(s, n, p, "] \"")) {
-        return false;
-    }
-    q = access_request(s, n, p + 3, out);
-    if (q == 0) {
-        return false;
-    }
-    p = skip_digits(s, n, q + 2);
-    (void)span_number(s, q + 2, p, 999, &v);
-    out->status = (int)v;
-    q = access_token_end(s, n, p + 1);
-    if (q <= p + 1) {
-        return false;
-    }
-    put_span(s, p + 1, q, &out->flags_off, &out->flags_len);
-    p = q;
-
-    for (i = 0; i < 6; i++) {
-        size_t at = p;
-
-        for (k = 0; k < 4; k++) {
-            if (!has_char(s, n, at, ' ')) {
-                break;
-            }
-            tok[k][0] = at + 1;
-            tok[k][1] = access_token_end(s, n, at + 1);
-            if (tok[k][1] <= tok[k][0]) {
-                break;
-            }
-            at = tok[k][1];
-        }
-        if (k < 3) {
-            return true;
-        }
-        if (skip_digits(s, n, tok[0][0]) == tok[0][1] &&
-            skip_digits(s, n, tok[1][0]) == tok[1][1] &&
-            span_number(s, tok[2][0], tok[2][1], 0x7fffffffL, &v)) {
-            out->duration_ms = v;
-            break;
-        }
-        p = tok[0][1];
-    }
-    if (i == 6 || k < 4) {
-        return true;
-    }
-
-    /* UPSTREAM_SERVICE_TIME, then "X-FORWARDED-FOR" without quotes in
-     * it. */
-    p = tok[3][1];
-    if (!has_lit(s, n, p, " \"")) {
-        return true;
-    }
-    for (u = p + 2; u < n && s[u] != '"'; u++) {
-    }
-    if (u == n) {
-        return true;
-    }
-    u++;
-    if (!access_tail_from_right(s, n, u, out, remote)) {
-        access_tail_from_left(s, n, u, out, remote);
-    }
-    access_client(s, p + 2, u - 1, remote[0], remote[1], out);
-    return true;
-}
-
-enum access_key {
-    AKEY_OTHER,
-    AKEY_METHOD,
-    AKEY_PATH,
-    AKEY_CODE,
-    AKEY_FLAGS,
-    AKEY_DURATION,
-    AKEY_AUTHORITY,
-    AKEY_UPSTREAM,
-    AKEY_XFF,
-    AKEY_REMOTE,
-    AKEY_CLUSTER,
-    AKEY_LOG /* a key of an application log record */
-};
-
-static enum access_key
-access_key_kind(const char *s, size_t a, size_t b)
-{
-    static const struct {
-        const char *name;
-        enum access_key kind;
-    } keys[] = {
-        { "method", AKEY_METHOD },
-        { "path", AKEY_PATH },
-        { "response_code", AKEY_CODE },
-        { "response_flags", AKEY_FLAGS },
-        { "duration", AKEY_DURATION },
-        { "authority", AKEY_AUTHORITY },
-        { "upstream_host", AKEY_UPSTREAM },
-        { "x_forwarded_for", AKEY_XFF },
-        { "downstream_remote_address", AKEY_REMOTE },
-        { "upstream_cluster", AKEY_CLUSTER },
-        { "level", AKEY_LOG },
-        { "msg", AKEY_LOG },
-        { "message", AKEY_LOG },
-    };
-    size_t i;
-
-    for (i = 0; i < sizeof(keys) / sizeof(keys[0]); i++) {
-        if (span_is(s, a, b, keys[i].name)) {
-            return keys[i].kind;
-        }
-    }
-    return AKEY_OTHER;
-}
-
-/* The JSON encoding: top-level members only, in any order. A string
- * value is given without quotes; null and "-" are empty. The line is an
- * access log when it has a numeric response_code and one key only Envoy
- * writes (response_flags, upstream_host, upstream_cluster,
- * downstream_remote_address), and no level or message key. */
-static bool
-access_json(const char *s, size_t n, struct logline_access *out)
-{
-    size_t xff[2] = { 0, 0 };
-    size_t remote[2] = { 0, 0 };
-    size_t p = 1;
-    bool has_code = false;
-    bool has_envoy_key = false;
-    long v;
-
-    for (;;) {
-        size_t k0;
-        size_t k1;
-        size_t v0;
-        size_t v1;
-        size_t a;
-        size_t b;
-        enum access_key kind;
-
-        p = skip_spaces(s, n, p);
-        if (!has_char(s, n, p, '"')) {
-            break;
-        }
-        k0 = p + 1;
-        p = quoted_end(s, n, p);
-        if (p == 0) {
-            break;
-        }
-        k1 = p - 1;
-        p = skip_spaces(s, n, p);
-        if (!has_char(s, n, p, ':')) {
-            break;
-        }
-        v0 = skip_spaces(s, n, p + 1);
-        v1 = json_value_end(s, n, v0);
-        if (v1 == 0) {
-            break;
-        }
-        /* Strings lose their quotes; null is empty. A number is kept for
-         * response_code and duration, an object or array is dropped. */
-        a = v0;
-        b = v1;
-        if (s[v0] == '"') {
-            a++;
-            b--;
-        } else if (!is_digit(s[v0])) {
-            b = a;
-        }
-        kind = access_key_kind(s, k0, k1);
-        switch (kind) {
-        case AKEY_METHOD:
-            put_span(s, a, b, &out->method_off, &out->method_len);
-            break;
-        case AKEY_PATH:
-            put_span(s, a, b, &out->path_off, &out->path_len);
-            break;
-        case AKEY_CODE:
-            if (span_number(s, a, b, 999, &v)) {
-                out->status = (int)v;
-                has_code = true;
-            }
-            break;
-        case AKEY_FLAGS:
-            put_span(s, a, b, &out->flags_off, &out->flags_len);
-            has_envoy_key = true;
-            break;
-        case AKEY_DURATION:
-            if (span_number(s, a, b, 0x7fffffffL, &v)) {
-                out->duration_ms = v;
-            }
-            break;
-        case AKEY_AUTHORITY:
-            put_span(s, a, b, &out->authority_off, &out->authority_len);
-            break;
-        case AKEY_UPSTREAM:
-            put_span(s, a, b, &out->upstream_off, &out->upstream_len);
-            has_envoy_key = true;
-            break;
-        case AKEY_XFF:
-            xff[0] = a;
-            xff[1] = b;
-            break;
-        case AKEY_REMOTE:
-            remote[0] = a;
-            remote[1] = b;
-            has_envoy_key = true;
-            break;
-        case AKEY_CLUSTER:
-            has_envoy_key = true;
-            break;
-        case AKEY_LOG:
-            return false;
-        case AKEY_OTHER:
-            break;
-        }
-        p = skip_spaces(s, n, v1);
-        if (!has_char(s, n, p, ',')) {
-            break;
-        }
-        p++;
-    }
-    if (!has_code || !has_envoy_key) {
-        return false;
-    }
-    access_client(s, xff[0], xff[1], remote[0], remote[1], out);
-    return true;
-}
-
-bool
-logline_access(const char *line, size_t len, struct logline_access *out)
-{
-    bool ok = false;
-
-    memset(out, 0, sizeof(*out));
-    out->duration_ms = -1;
-    if (line == NULL) {
-        return false;
-    }
-    len = trim_cr(line, len);
-    if (len > 0 && line[0] == '[') {
-        ok = access_text(line, len, out);
-    } else if (len > 0 && line[0] == '{') {
-        ok = access_json(line, len, out);
-    }
-    if (!ok) {
-        memset(out, 0, sizeof(*out));
-        out->duration_ms = -1;
-    }
-    return ok;
 }
 
 const char *

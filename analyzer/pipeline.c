@@ -13,6 +13,7 @@
 #include <sys/stat.h>
 #include <time.h>
 
+#include "accesslog.h"
 #include "describe.h"
 #include "jsonobj.h"
 #include "kt_limits.h"
@@ -380,11 +381,11 @@ add_access(struct entry *en, long long log_id)
     const char *t = en->rec.data ? en->rec.data : "";
     const char *nl = memchr(t, '\n', en->rec.len);
     size_t len = nl ? (size_t)(nl - t) : en->rec.len;
-    struct logline_access la;
+    struct accesslog la;
     struct index_access a;
 
     if (len == 0 || memchr(t, '"', len) == NULL ||
-        !logline_access(t, len, &la)) {
+        !accesslog_parse(t, len, &la)) {
         return KT_OK;
     }
     a.status = la.status;
