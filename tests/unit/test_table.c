@@ -15,124 +15,36 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "collect.h"
 #include "kt_limits.h"
 #include "model.h"
 #include "table.h"
 
-#define MAX_OBJS   16
-#define MAX_EVENTS 16
-
-/* What the sink received, deep-copied because the sink only borrows.
- * Beyond the array sizes items are only counted. */
-struct got {
-    struct kt_object objs[MAX_OBJS];
-    size_t n_objs;
-    struct kt_event evs[MAX_EVENTS];
-    size_t n_evs;
-    size_t n_seen;
-    enum kt_status fail_with; /* returned by the sink when not KT_OK */
-};
-
-static char *
-dup0(const char *s)
-{
-    char *p = kt_strdup0(s);
-
-    assert_true(s == NULL || p != NULL);
-    return p;
-}
-
+/* Tables never describe containers: a row gives at most a status. */
 static enum kt_status
 on_object(void *ctx, const struct kt_object *o)
 {
-    struct got *g = ctx;
-    struct kt_object *d;
-
-    g->n_seen++;
     assert_int_equal(o->n_containers, 0);
-    if (g->n_objs >= MAX_OBJS) {
-        return g->fail_with;
-    }
-    d = &g->objs[g->n_objs++];
-    kt_object_init(d);
-    d->kind = dup0(o->kind);
-    d->namespace = dup0(o->namespace);
-    d->name = dup0(o->name);
-    d->node = dup0(o->node);
-    d->phase = dup0(o->phase);
-    d->reason = dup0(o->reason);
-    d->message = dup0(o->message);
-    d->storage_class = dup0(o->storage_class);
-    d->volume = dup0(o->volume);
-    d->taints = dup0(o->taints);
-    d->line = o->line;
-    return g->fail_with;
+    return collect_object(ctx, o);
 }
 
 static enum kt_status
-on_event(void *ctx, const struct kt_event *e)
+line_cb(void *parser, const char *line, size_t len, long lineno)
 {
-    struct got *g = ctx;
-    struct kt_event *d;
-
-    g->n_seen++;
-    if (g->n_evs >= MAX_EVENTS) {
-        return g->fail_with;
-    }
-    d = &g->evs[g->n_evs++];
-    *d = *e;
-    d->namespace = dup0(e->namespace);
-    d->kind = dup0(e->kind);
-    d->name = dup0(e->name);
-    d->type = dup0(e->type);
-    d->reason = dup0(e->reason);
-    d->message = dup0(e->message);
-    d->source = dup0(e->source);
-    d->first_seen = dup0(e->first_seen);
-    d->last_seen = dup0(e->last_seen);
-    d->age = dup0(e->age);
-    return g->fail_with;
+    return table_line(parser, line, len, lineno);
 }
 
-static void
-got_fini(struct got *g)
-{
-    size_t i;
-
-    for (i = 0; i < g->n_objs; i++) {
-        kt_object_fini(&g->objs[i]);
-    }
-    for (i = 0; i < g->n_evs; i++) {
-        kt_event_fini(&g->evs[i]);
-    }
-    memset(g, 0, sizeof(*g));
-}
-
-/* Feed len bytes of text split at LF, each line in its own buffer of
- * exactly its length, then finish. Returns the first status that was
- * not KT_OK. */
+/* Feed text to a table parser, then finish. Returns the first status
+ * that was not KT_OK. */
 static enum kt_status
 feed_n(struct got *g, const char *text, size_t len)
 {
-    struct kt_sink sink = { g, on_object, on_event };
+    struct kt_sink sink = { g, on_object, collect_event };
     struct table_parser *p = table_new(&sink);
-    enum kt_status st = KT_OK;
-    size_t start = 0;
-    long lineno = 1;
+    enum kt_status st;
 
     assert_non_null(p);
-    while (start < len && st == KT_OK) {
-        const char *nl = memchr(text + start, '\n', len - start);
-        size_t end = nl != NULL ? (size_t)(nl - text) : len;
-        size_t n = end - start;
-        char *line = malloc(n > 0 ? n : 1);
-
-        assert_non_null(line);
-        memcpy(line, text + start, n);
-        st = table_line(p, line, n, lineno++);
-        free(line);
-        start = end + 1;
-    }
+    st = collect_lines(p, line_cb, text, len);
     if (st == KT_OK) {
         st = table_finish(p);
     }
@@ -911,7 +823,7 @@ arbitrary_bytes_are_survived(void **state)
     unsigned long rng = 4242;
     char line[120];
     struct got g = { 0 };
-    struct kt_sink sink = { &g, on_object, on_event };
+    struct kt_sink sink = { &g, on_object, collect_event };
     struct table_parser *p;
     long i;
 
