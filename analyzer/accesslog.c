@@ -401,21 +401,9 @@ access_json(const char *s, size_t n, struct accesslog *out)
         size_t b;
         enum access_key kind;
 
-        p = skip_spaces(s, n, p);
-        if (!has_char(s, n, p, '"')) {
+        if (!json_member(s, n, &p, &k0, &k1, &v0)) {
             break;
         }
-        k0 = p + 1;
-        p = quoted_end(s, n, p);
-        if (p == 0) {
-            break;
-        }
-        k1 = p - 1;
-        p = skip_spaces(s, n, p);
-        if (!has_char(s, n, p, ':')) {
-            break;
-        }
-        v0 = skip_spaces(s, n, p + 1);
         v1 = json_value_end(s, n, v0);
         if (v1 == 0) {
             break;
@@ -477,11 +465,9 @@ access_json(const char *s, size_t n, struct accesslog *out)
         case AKEY_OTHER:
             break;
         }
-        p = skip_spaces(s, n, v1);
-        if (!has_char(s, n, p, ',')) {
+        if (!json_next_member(s, n, v1, &p)) {
             break;
         }
-        p++;
     }
     if (!has_code || !has_envoy_key) {
         return false;

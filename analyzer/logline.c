@@ -230,22 +230,10 @@ detect_json(const char *s, size_t n, size_t pos, struct found *f)
         size_t v1;
         enum json_key kind;
 
-        p = skip_spaces(s, n, p);
-        if (!has_char(s, n, p, '"')) {
-            break;
-        }
-        k0 = p + 1;
-        p = quoted_end(s, n, p);
-        if (p == 0) {
-            break;
-        }
-        k1 = p - 1;
-        p = skip_spaces(s, n, p);
-        if (!has_char(s, n, p, ':')) {
+        if (!json_member(s, n, &p, &k0, &k1, &v0)) {
             break;
         }
         any = true;
-        v0 = skip_spaces(s, n, p + 1);
         kind = json_key_kind(s, k0, k1);
         if (kind == KEY_MSG && !has_msg && has_char(s, n, v0, '"')) {
             f->msg_off = v0 + 1;
@@ -277,11 +265,9 @@ detect_json(const char *s, size_t n, size_t pos, struct found *f)
                 names[i][1] = v1 - 1;
             }
         }
-        p = skip_spaces(s, n, v1);
-        if (!has_char(s, n, p, ',')) {
+        if (!json_next_member(s, n, v1, &p)) {
             break;
         }
-        p++;
     }
     if (!has_level && has_err) {
         f->level = LOG_LEVEL_ERROR;

@@ -186,4 +186,45 @@ span_is(const char *s, size_t a, size_t b, const char *word)
     return b - a == l && memcmp(s + a, word, l) == 0;
 }
 
+/* Read the key of the JSON object member at s[*p] (white space first):
+ * on true, [*k0, *k1) is the key without its quotes and *v0 is where the
+ * value starts. Used by flat scans of one-line JSON, never recursive. */
+static inline bool
+json_member(const char *s, size_t n, size_t *p, size_t *k0, size_t *k1,
+            size_t *v0)
+{
+    size_t q = skip_spaces(s, n, *p);
+
+    if (!has_char(s, n, q, '"')) {
+        return false;
+    }
+    *k0 = q + 1;
+    q = quoted_end(s, n, q);
+    if (q == 0) {
+        return false;
+    }
+    *k1 = q - 1;
+    q = skip_spaces(s, n, q);
+    if (!has_char(s, n, q, ':')) {
+        return false;
+    }
+    *v0 = skip_spaces(s, n, q + 1);
+    *p = *v0;
+    return true;
+}
+
+/* After a member value that ends at v1: true, with *p past the comma,
+ * when another member follows. */
+static inline bool
+json_next_member(const char *s, size_t n, size_t v1, size_t *p)
+{
+    size_t q = skip_spaces(s, n, v1);
+
+    if (!has_char(s, n, q, ',')) {
+        return false;
+    }
+    *p = q + 1;
+    return true;
+}
+
 #endif
