@@ -501,6 +501,28 @@ text_subject(FILE *out, sqlite3_stmt *s)
     free(name);
 }
 
+/* Print indent spaces, the len bytes at p escaped for a terminal and cut
+ * at max bytes, and a newline. */
+static void
+put_safe_line(FILE *out, int indent, const char *p, size_t len, size_t max)
+{
+    char *raw = kt_strndup(p, len);
+    char *safe = kt_safe_text(raw ? raw : "", max);
+
+    fprintf(out, "%*s%s\n", indent, "", safe);
+    free(raw);
+    free(safe);
+}
+
+/* The length of the first line of t. */
+static size_t
+first_line_len(const char *t)
+{
+    const char *nl = strchr(t, '\n');
+
+    return nl ? (size_t)(nl - t) : strlen(t);
+}
+
 static void
 text_evidence(sqlite3 *db, FILE *out, long long id, int indent)
 {
@@ -513,15 +535,10 @@ text_evidence(sqlite3 *db, FILE *out, long long id, int indent)
     while (sqlite3_step(q) == SQLITE_ROW) {
         char *path = kt_safe_text(col(q, 0), 300);
         const char *t = col(q, 3);
-        const char *nl = strchr(t, '\n');
-        char *first = kt_strndup(t, nl ? (size_t)(nl - t) : strlen(t));
-        char *line = kt_safe_text(first ? first : "", 200);
 
-        fprintf(out, "%*s%s:%d\n%*s  %s\n", indent, "", path,
-                sqlite3_column_int(q, 1), indent, "", line);
+        fprintf(out, "%*s%s:%d\n", indent, "", path, sqlite3_column_int(q, 1));
+        put_safe_line(out, indent + 2, t, first_line_len(t), 200);
         free(path);
-        free(first);
-        free(line);
     }
     sqlite3_finalize(q);
 }
@@ -554,21 +571,15 @@ text_finding(sqlite3 *db, FILE *out, sqlite3_stmt *s, bool color)
     fprintf(out, "    Evidence (%d):\n", sqlite3_column_int(s, F_N_EVIDENCE));
     text_evidence(db, out, id, 6);
     if (steps[0] != '\0') {
-        char *safe = kt_safe_text(steps, 4000);
-        char *p = safe;
+        const char *p = steps;
 
         fprintf(out, "    Next steps:\n");
-        while (p != NULL && *p != '\0') {
-            /* kt_safe_text shows the newlines as \x0a. */
-            char *nl = strstr(p, "\\x0a");
+        while (*p != '\0') {
+            size_t n = first_line_len(p);
 
-            if (nl != NULL) {
-                *nl = '\0';
-            }
-            fprintf(out, "      %s\n", p);
-            p = nl ? nl + 4 : NULL;
+            put_safe_line(out, 6, p, n, 1000);
+            p += n + (p[n] == '\n');
         }
-        free(safe);
     }
     if (sqlite3_prepare_v2(db, symptoms_sql, -1, &q, NULL) == SQLITE_OK) {
         sqlite3_bind_int64(q, 1, id);
@@ -718,19 +729,15 @@ write_text(sqlite3 *db, FILE *out, const struct report_opts *opts)
         while (sqlite3_step(s) == SQLITE_ROW) {
             char *file = kt_safe_text(col(s, 2), 300);
             const char *t = col(s, 0);
-            const char *nl = strchr(t, '\n');
-            char *first = kt_strndup(t, nl ? (size_t)(nl - t) : strlen(t));
-            char *line = kt_safe_text(first ? first : "", 160);
 
             if (n++ == 0) {
                 fprintf(out, "Errors and warnings no finding explains:\n");
             }
-            fprintf(out, "  %lldx %s:%d\n    %s\n",
+            fprintf(out, "  %lldx %s:%d\n",
                     (long long)sqlite3_column_int64(s, 1), file,
-                    sqlite3_column_int(s, 3), line);
+                    sqlite3_column_int(s, 3));
+            put_safe_line(out, 4, t, first_line_len(t), 160);
             free(file);
-            free(first);
-            free(line);
         }
         sqlite3_finalize(s);
     }
