@@ -177,6 +177,30 @@ gzip_cb(struct archive *a, void *ctx, const void **buf)
     return 0;
 }
 
+/* The compressions kftriage reads; gzip only where zlib does not do it
+ * (see tag:own-gzip). Never the _all() variants, which can run external
+ * programs. */
+static void
+support_filters(struct archive *a, bool gzip)
+{
+    if (gzip) {
+        archive_read_support_filter_gzip(a);
+    }
+    archive_read_support_filter_bzip2(a);
+    archive_read_support_filter_xz(a);
+    archive_read_support_filter_zstd(a);
+}
+
+/* The archive formats kftriage reads. */
+static void
+support_formats(struct archive *a)
+{
+    archive_read_support_format_tar(a);
+    archive_read_support_format_gnutar(a);
+    archive_read_support_format_zip(a);
+    archive_read_support_format_empty(a);
+}
+
 /* The name a single compressed file gets: its own without the
  * compression suffix. */
 static void
@@ -233,14 +257,9 @@ open_file(struct ingest *in, const char *path, struct kt_err *err)
         }
         set_raw_name(in, path);
     } else {
-        archive_read_support_filter_bzip2(in->a);
-        archive_read_support_filter_xz(in->a);
-        archive_read_support_filter_zstd(in->a);
+        support_filters(in->a, false);
     }
-    archive_read_support_format_tar(in->a);
-    archive_read_support_format_gnutar(in->a);
-    archive_read_support_format_zip(in->a);
-    archive_read_support_format_empty(in->a);
+    support_formats(in->a);
     if (archive_read_open(in->a, in, NULL, in->gzip ? gzip_cb : read_cb,
                           NULL) != ARCHIVE_OK) {
         return kt_err_set(
@@ -318,15 +337,9 @@ ingest_open_nested(struct ingest *parent, const void *head, size_t head_len,
         ingest_close(in);
         return kt_err_set(err, KT_ENOMEM, "out of memory");
     }
-    archive_read_support_filter_gzip(in->a);
-    archive_read_support_filter_bzip2(in->a);
-    archive_read_support_filter_xz(in->a);
-    archive_read_support_filter_zstd(in->a);
-    archive_read_support_format_tar(in->a);
-    archive_read_support_format_gnutar(in->a);
-    archive_read_support_format_zip(in->a);
+    support_filters(in->a, true);
+    support_formats(in->a);
     archive_read_support_format_raw(in->a);
-    archive_read_support_format_empty(in->a);
     if (archive_read_open(in->a, in, NULL, nested_cb, NULL) != ARCHIVE_OK) {
         kt_err_set(err, KT_EFORMAT, "not a readable archive: %s",
                    archive_message(in));
