@@ -55,8 +55,9 @@ static const char schema_sql[] =
         " phase TEXT, reason TEXT, message TEXT, created TEXT,"
         " owner_kind TEXT, owner_name TEXT, storage_class TEXT, volume TEXT,"
         " claims TEXT, taints TEXT, tolerations TEXT, node_selector TEXT,"
-        " images TEXT, labels TEXT, is_default_class INTEGER,"
-        " file_id INTEGER, line INTEGER, UNIQUE(kind, namespace, name));"
+        " images TEXT, labels TEXT, is_default_class INTEGER, version TEXT,"
+        " min_scale TEXT, file_id INTEGER, line INTEGER,"
+        " UNIQUE(kind, namespace, name));"
         "CREATE TABLE object_sources(object_id INTEGER, file_id INTEGER,"
         " line INTEGER);"
         "CREATE TABLE containers(id INTEGER PRIMARY KEY, object_id INTEGER,"
@@ -98,6 +99,8 @@ static const char schema_sql[] =
         " name TEXT, root_cause TEXT, fix TEXT, next_steps TEXT,"
         " refs TEXT, first_seen TEXT, last_seen TEXT, n_evidence INTEGER);"
         "CREATE TABLE gaps(file_id INTEGER, line INTEGER, text TEXT);"
+        "CREATE TABLE not_checked(rule TEXT, category TEXT, needs TEXT,"
+        " weakens TEXT);"
         "CREATE TABLE evidence(finding_id INTEGER, file_id INTEGER,"
         " line INTEGER, source TEXT, text TEXT);"
         "CREATE VIEW pods AS SELECT o.namespace, o.name, o.phase, o.node,"
@@ -125,8 +128,9 @@ static const char *const stmt_sql[ST_COUNT] = {
     [ST_OBJECT] = "INSERT INTO objects(kind, namespace, name, uid, node, phase,"
                   " reason, message, created, owner_kind, owner_name,"
                   " storage_class, volume, claims, taints, tolerations,"
-                  " node_selector, images, labels, is_default_class, file_id,"
-                  " line) VALUES(?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?)"
+                  " node_selector, images, labels, version, min_scale,"
+                  " is_default_class, file_id, line)"
+                  " VALUES(?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?)"
                   " ON CONFLICT(kind, namespace, name) DO UPDATE SET"
                   " file_id=CASE WHEN message IS NULL AND excluded.message"
                   " IS NOT NULL THEN excluded.file_id ELSE file_id END,"
@@ -150,6 +154,8 @@ static const char *const stmt_sql[ST_COUNT] = {
                   " excluded.node_selector),"
                   " images=coalesce(images, excluded.images),"
                   " labels=coalesce(labels, excluded.labels),"
+                  " version=coalesce(version, excluded.version),"
+                  " min_scale=coalesce(min_scale, excluded.min_scale),"
                   " is_default_class=max(excluded.is_default_class,"
                   " is_default_class)"
                   " RETURNING id",
@@ -575,7 +581,7 @@ index_add_object(struct index *idx, long long file_id,
                              o->owner_kind,  o->owner_name,    o->storage_class,
                              o->volume,      o->claims,        o->taints,
                              o->tolerations, o->node_selector, o->images,
-                             o->labels };
+                             o->labels,      o->version,       o->min_scale };
     long long object_id = 0;
     enum kt_status st;
     size_t i;

@@ -8,6 +8,8 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "kt_limits.h"
+
 enum kt_status
 kt_err_set(struct kt_err *err, enum kt_status code, const char *fmt, ...)
 {
@@ -459,4 +461,32 @@ kt_parse_age(const char *s, size_t len, long long *secs)
     }
     *secs = total;
     return true;
+}
+
+char *
+kt_template(const char *tmpl,
+            void (*put)(void *ctx, const char *name, struct kt_buf *out),
+            void *ctx)
+{
+    static const char name_chars[] = "abcdefghijklmnopqrstuvwxyz"
+                                     "ABCDEFGHIJKLMNOPQRSTUVWXYZ0123456789_";
+    struct kt_buf out;
+    const char *p = tmpl;
+
+    kt_buf_init(&out, KT_MAX_FIELD);
+    while (*p != '\0') {
+        size_t len = strspn(p + 1, name_chars);
+
+        if (*p == '{' && len > 0 && len < 64 && p[1 + len] == '}') {
+            char name[64];
+
+            memcpy(name, p + 1, len);
+            name[len] = '\0';
+            put(ctx, name, &out);
+            p += len + 2;
+            continue;
+        }
+        kt_buf_putc(&out, *p++);
+    }
+    return kt_buf_take(&out);
 }

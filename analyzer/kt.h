@@ -68,6 +68,14 @@ enum kt_status kt_buf_printf(struct kt_buf *b, const char *fmt, ...)
  * buffer to empty. Never returns NULL unless allocation fails. */
 char *kt_buf_take(struct kt_buf *b);
 
+/* Fill the {name} placeholders of tmpl ([A-Za-z0-9_], up to 63 bytes) by
+ * calling put(ctx, name, out), which appends the value to out; the rest is
+ * copied. Returns a fresh string of at most KT_MAX_FIELD bytes (caller
+ * frees), or NULL when out of memory. */
+char *kt_template(const char *tmpl,
+                  void (*put)(void *ctx, const char *name, struct kt_buf *out),
+                  void *ctx);
+
 /* strdup of len bytes of s, NUL-terminated. Caller frees. */
 char *kt_strndup(const char *s, size_t len);
 

@@ -161,26 +161,28 @@ try_match(struct matcher *m, const pcre2_code *re, const char *text, size_t len,
     return -1;
 }
 
-/* Value of placeholder name (len bytes) for record r after a match of
- * pattern index pi, appended to out. Unknown names become "<name>". */
+/* A placeholder's value for record r after a match of pattern pi. */
+struct fill {
+    struct matcher *m;
+    size_t pi;
+    const struct record *r;
+};
+
+/* Append the value of placeholder key to out. A named group of the regex
+ * wins over a built-in name; unknown names become "<name>". */
 static void
-put_placeholder(struct matcher *m, size_t pi, const struct record *r,
-                const char *name, size_t len, struct kt_buf *out)
+put_placeholder(void *ctx, const char *key, struct kt_buf *out)
 {
+    const struct fill *f = ctx;
+    const struct record *r = f->r;
     const char *v = NULL;
-    char key[64];
     char num[24];
     int group;
 
-    if (len >= sizeof(key)) {
-        len = sizeof(key) - 1;
-    }
-    memcpy(key, name, len);
-    key[len] = '\0';
-    /* A named group of the regex wins over a built-in name. */
-    group = pcre2_substring_number_from_name(m->c[pi].re, (PCRE2_SPTR)key);
+    group = pcre2_substring_number_from_name(f->m->c[f->pi].re,
+                                             (PCRE2_SPTR)key);
     if (group > 0) {
-        PCRE2_SIZE *ov = pcre2_get_ovector_pointer(m->md);
+        PCRE2_SIZE *ov = pcre2_get_ovector_pointer(f->m->md);
         PCRE2_SIZE s = ov[2 * group];
         PCRE2_SIZE e = ov[2 * group + 1];
 
@@ -218,24 +220,9 @@ put_placeholder(struct matcher *m, size_t pi, const struct record *r,
 static char *
 expand(struct matcher *m, size_t pi, const struct record *r, const char *tmpl)
 {
-    struct kt_buf out;
-    const char *p = tmpl;
+    struct fill f = { m, pi, r };
 
-    kt_buf_init(&out, KT_MAX_FIELD);
-    while (*p != '\0') {
-        const char *close;
-
-        if (*p == '{' && (close = strchr(p + 1, '}')) != NULL &&
-            close - p > 1 && close - p < 64 &&
-            strspn(p + 1, "abcdefghijklmnopqrstuvwxyzABCDEFGHIJKLMNOPQRSTUV"
-                          "WXYZ0123456789_") == (size_t)(close - p - 1)) {
-            put_placeholder(m, pi, r, p + 1, (size_t)(close - p - 1), &out);
-            p = close + 1;
-            continue;
-        }
-        kt_buf_putc(&out, *p++);
-    }
-    return kt_buf_take(&out);
+    return kt_template(tmpl, put_placeholder, &f);
 }
 
 static int

@@ -59,6 +59,8 @@ kt_object_fini(struct kt_object *o)
     free(o->taints);
     free(o->tolerations);
     free(o->node_selector);
+    free(o->version);
+    free(o->min_scale);
     free(o->images);
     free(o->labels);
     for (i = 0; i < o->n_containers; i++) {

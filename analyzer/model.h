@@ -78,6 +78,9 @@ struct kt_object {
     char *node_selector;   /* pods: "k=v", comma separated */
     char *images;          /* pods: container images, comma separated */
     char *labels;          /* "k=v", comma separated */
+    char *version;         /* nodes: kubelet version ("v1.27.3") */
+    char *min_scale;       /* InferenceService, Knative Service or
+                              Revision: minimum replicas as written */
     bool is_default_class; /* StorageClasses: the default annotation */
     long line;             /* line where the object starts, 0 if unknown */
 

@@ -119,11 +119,27 @@ pattern_fini(struct pattern *p)
     memset(p, 0, sizeof(*p));
 }
 
+static void
+detector_fini(struct detector_spec *d)
+{
+    free(d->id);
+    free(d->file);
+    free(d->detector);
+    free(d->category);
+    free(d->severity);
+    free(d->params);
+    free(d->title);
+    free(d->root_cause);
+    free(d->fix);
+    free_list(d->next_steps, d->n_next_steps);
+    free_list(d->references, d->n_references);
+    memset(d, 0, sizeof(*d));
+}
+
 void
 pattern_set_init(struct pattern_set *set)
 {
-    set->p = NULL;
-    set->n = 0;
+    memset(set, 0, sizeof(*set));
 }
 
 void
@@ -134,9 +150,12 @@ pattern_set_fini(struct pattern_set *set)
     for (i = 0; i < set->n; i++) {
         pattern_fini(&set->p[i]);
     }
+    for (i = 0; i < set->n_d; i++) {
+        detector_fini(&set->d[i]);
+    }
     free(set->p);
-    set->p = NULL;
-    set->n = 0;
+    free(set->d);
+    memset(set, 0, sizeof(*set));
 }
 
 /* A required or optional string member. */
@@ -197,48 +216,97 @@ get_list(const cJSON *o, const char *key, bool required, char ***out, size_t *n,
     return KT_OK;
 }
 
+/* The members every rule has, pattern or detector: id, category and
+ * severity. *id_for_msg is the id as far as it could be read. */
+static enum kt_status
+parse_head(const cJSON *o, const char *file, const char **id_for_msg, char **id,
+           char **category, char **severity, struct kt_err *err)
+{
+    const cJSON *v = cJSON_GetObjectItemCaseSensitive(o, "id");
+    enum kt_status st;
+
+    *id_for_msg = cJSON_IsString(v) ? v->valuestring : "?";
+    st = get_string(o, "id", true, id, file, *id_for_msg, err);
+    if (st == KT_OK && strspn(*id, "abcdefghijklmnopqrstuvwxyz0123456789"
+                                   "._-") != strlen(*id)) {
+        st = kt_err_set(err, KT_EPATTERN,
+                        "%s: pattern %s: id may hold only a-z, 0-9, '.', "
+                        "'_' and '-'",
+                        file, *id_for_msg);
+    }
+    if (st == KT_OK) {
+        st = get_string(o, "category", true, category, file, *id_for_msg, err);
+    }
+    if (st == KT_OK && !pattern_category_ok(*category)) {
+        st = kt_err_set(err, KT_EPATTERN,
+                        "%s: pattern %s: unknown category '%s'", file,
+                        *id_for_msg, *category);
+    }
+    if (st == KT_OK) {
+        st = get_string(o, "severity", true, severity, file, *id_for_msg, err);
+    }
+    if (st == KT_OK && pattern_severity_rank(*severity) == 0) {
+        st = kt_err_set(err, KT_EPATTERN,
+                        "%s: pattern %s: severity must be critical, error, "
+                        "warning or info",
+                        file, *id_for_msg);
+    }
+    return st;
+}
+
+/* The texts every rule has: title, root cause, fix, next steps and
+ * references. */
+struct rule_texts {
+    char **title;
+    char **root_cause;
+    char **fix;
+    char ***next_steps;
+    size_t *n_next_steps;
+    char ***references;
+    size_t *n_references;
+};
+
+static enum kt_status
+parse_texts(const cJSON *o, const char *file, const char *id,
+            const struct rule_texts *t, struct kt_err *err)
+{
+    enum kt_status st = get_string(o, "title", true, t->title, file, id, err);
+
+    if (st == KT_OK) {
+        st = get_string(o, "root_cause", true, t->root_cause, file, id, err);
+    }
+    if (st == KT_OK) {
+        st = get_string(o, "fix", true, t->fix, file, id, err);
+    }
+    if (st == KT_OK) {
+        st = get_list(o, "next_steps", true, t->next_steps, t->n_next_steps,
+                      file, id, err);
+    }
+    if (st == KT_OK) {
+        st = get_list(o, "references", false, t->references, t->n_references,
+                      file, id, err);
+    }
+    return st;
+}
+
 static enum kt_status
 parse_pattern(const cJSON *o, const char *file, struct pattern *p,
               struct kt_err *err)
 {
+    const struct rule_texts texts = {
+        &p->title,        &p->root_cause, &p->fix,          &p->next_steps,
+        &p->n_next_steps, &p->references, &p->n_references,
+    };
     const cJSON *v;
     const cJSON *ex;
-    const char *id = "?";
+    const char *id;
     enum kt_status st;
     size_t i;
 
     memset(p, 0, sizeof(*p));
     p->priority = 50;
     p->file = kt_strdup0(file);
-    v = cJSON_GetObjectItemCaseSensitive(o, "id");
-    if (cJSON_IsString(v)) {
-        id = v->valuestring;
-    }
-    st = get_string(o, "id", true, &p->id, file, id, err);
-    if (st == KT_OK && strspn(p->id, "abcdefghijklmnopqrstuvwxyz0123456789"
-                                     "._-") != strlen(p->id)) {
-        st = kt_err_set(err, KT_EPATTERN,
-                        "%s: pattern %s: id may hold only a-z, 0-9, '.', "
-                        "'_' and '-'",
-                        file, id);
-    }
-    if (st == KT_OK) {
-        st = get_string(o, "category", true, &p->category, file, id, err);
-    }
-    if (st == KT_OK && !pattern_category_ok(p->category)) {
-        st = kt_err_set(err, KT_EPATTERN,
-                        "%s: pattern %s: unknown category '%s'", file, id,
-                        p->category);
-    }
-    if (st == KT_OK) {
-        st = get_string(o, "severity", true, &p->severity, file, id, err);
-    }
-    if (st == KT_OK && pattern_severity_rank(p->severity) == 0) {
-        st = kt_err_set(err, KT_EPATTERN,
-                        "%s: pattern %s: severity must be critical, error, "
-                        "warning or info",
-                        file, id);
-    }
+    st = parse_head(o, file, &id, &p->id, &p->category, &p->severity, err);
     v = cJSON_GetObjectItemCaseSensitive(o, "strength");
     if (st == KT_OK) {
         if (cJSON_IsString(v) && strcmp(v->valuestring, "strong") == 0) {
@@ -302,21 +370,7 @@ parse_pattern(const cJSON *o, const char *file, struct pattern *p,
         st = get_string(o, "file", false, &p->file_re, file, id, err);
     }
     if (st == KT_OK) {
-        st = get_string(o, "title", true, &p->title, file, id, err);
-    }
-    if (st == KT_OK) {
-        st = get_string(o, "root_cause", true, &p->root_cause, file, id, err);
-    }
-    if (st == KT_OK) {
-        st = get_string(o, "fix", true, &p->fix, file, id, err);
-    }
-    if (st == KT_OK) {
-        st = get_list(o, "next_steps", true, &p->next_steps, &p->n_next_steps,
-                      file, id, err);
-    }
-    if (st == KT_OK) {
-        st = get_list(o, "references", false, &p->references, &p->n_references,
-                      file, id, err);
+        st = parse_texts(o, file, id, &texts, err);
     }
     ex = cJSON_GetObjectItemCaseSensitive(o, "examples");
     if (st == KT_OK && !cJSON_IsObject(ex)) {
@@ -370,6 +424,79 @@ add_pattern(struct pattern_set *set, struct pattern *p, struct kt_err *err)
 }
 
 static enum kt_status
+parse_detector(const cJSON *o, const char *file, struct detector_spec *d,
+               struct kt_err *err)
+{
+    const struct rule_texts texts = {
+        &d->title,        &d->root_cause, &d->fix,          &d->next_steps,
+        &d->n_next_steps, &d->references, &d->n_references,
+    };
+    const cJSON *params = cJSON_GetObjectItemCaseSensitive(o, "params");
+    const char *id;
+    enum kt_status st;
+
+    memset(d, 0, sizeof(*d));
+    d->file = kt_strdup0(file);
+    st = parse_head(o, file, &id, &d->id, &d->category, &d->severity, err);
+    if (st == KT_OK) {
+        st = get_string(o, "detector", true, &d->detector, file, id, err);
+    }
+    if (st == KT_OK && !detect_known(d->detector)) {
+        st = kt_err_set(err, KT_EPATTERN,
+                        "%s: pattern %s: no detector named '%s'", file, id,
+                        d->detector);
+    }
+    if (st == KT_OK && params != NULL && !cJSON_IsObject(params)) {
+        st = kt_err_set(err, KT_EPATTERN,
+                        "%s: pattern %s: 'params' must be an object", file, id);
+    }
+    if (st == KT_OK) {
+        d->params = params ? cJSON_PrintUnformatted(params) : kt_strdup0("{}");
+        if (d->params == NULL) {
+            st = kt_err_set(err, KT_ENOMEM, "out of memory");
+        }
+    }
+    if (st == KT_OK) {
+        st = parse_texts(o, file, id, &texts, err);
+    }
+    if (st != KT_OK) {
+        detector_fini(d);
+    }
+    return st;
+}
+
+/* Add d to set, replacing a detector with the same id. Takes ownership of
+ * d's contents. */
+static enum kt_status
+add_detector(struct pattern_set *set, struct detector_spec *d,
+             struct kt_err *err)
+{
+    struct detector_spec *grown;
+    size_t i;
+
+    for (i = 0; i < set->n_d; i++) {
+        if (strcmp(set->d[i].id, d->id) == 0) {
+            detector_fini(&set->d[i]);
+            set->d[i] = *d;
+            return KT_OK;
+        }
+    }
+    if (set->n_d >= KT_MAX_PATTERNS) {
+        detector_fini(d);
+        return kt_err_set(err, KT_ELIMIT, "more than %d detectors",
+                          KT_MAX_PATTERNS);
+    }
+    grown = realloc(set->d, (set->n_d + 1) * sizeof(*grown));
+    if (grown == NULL) {
+        detector_fini(d);
+        return kt_err_set(err, KT_ENOMEM, "out of memory");
+    }
+    set->d = grown;
+    set->d[set->n_d++] = *d;
+    return KT_OK;
+}
+
+static enum kt_status
 read_whole(const char *path, struct kt_buf *b, struct kt_err *err)
 {
     FILE *fp = fopen(path, "rb");
@@ -400,6 +527,7 @@ pattern_load_file(struct pattern_set *set, const char *path, struct kt_err *err)
     struct kt_buf b;
     cJSON *root = NULL;
     const cJSON *list;
+    const cJSON *detectors;
     const cJSON *item;
     const cJSON *schema;
     enum kt_status st;
@@ -429,9 +557,12 @@ pattern_load_file(struct pattern_set *set, const char *path, struct kt_err *err)
         goto out;
     }
     list = cJSON_GetObjectItemCaseSensitive(root, "patterns");
-    if (!cJSON_IsArray(list)) {
-        st = kt_err_set(err, KT_EPATTERN, "%s: 'patterns' list is missing",
-                        path);
+    detectors = cJSON_GetObjectItemCaseSensitive(root, "detectors");
+    if ((list != NULL && !cJSON_IsArray(list)) ||
+        (detectors != NULL && !cJSON_IsArray(detectors)) ||
+        (list == NULL && detectors == NULL)) {
+        st = kt_err_set(err, KT_EPATTERN,
+                        "%s: needs a 'patterns' or 'detectors' list", path);
         goto out;
     }
     cJSON_ArrayForEach(item, list)
@@ -449,6 +580,25 @@ pattern_load_file(struct pattern_set *set, const char *path, struct kt_err *err)
             goto out;
         }
         st = add_pattern(set, &p, err);
+        if (st != KT_OK) {
+            goto out;
+        }
+    }
+    i = 0;
+    cJSON_ArrayForEach(item, detectors)
+    {
+        struct detector_spec d;
+
+        i++;
+        if (!cJSON_IsObject(item)) {
+            st = kt_err_set(err, KT_EPATTERN,
+                            "%s: detector %zu is not an object", path, i);
+            goto out;
+        }
+        st = parse_detector(item, path, &d, err);
+        if (st == KT_OK) {
+            st = add_detector(set, &d, err);
+        }
         if (st != KT_OK) {
             goto out;
         }

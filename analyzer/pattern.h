@@ -44,9 +44,31 @@ struct pattern {
     size_t n_ex_no_match;
 };
 
+/* A detector: a rule that is not one line of text (a redirect loop over
+ * many access-log records, an absent default StorageClass, a version
+ * combination). Its code is in detect_*.c; its category, texts and
+ * parameters are data, in the "detectors" list of a pattern file. */
+struct detector_spec {
+    char *id;
+    char *file;
+    char *detector; /* which code runs it: "redirect-loop", ... */
+    char *category;
+    char *severity;
+    char *params; /* the "params" object as JSON text, "{}" when absent */
+    char *title;
+    char *root_cause;
+    char *fix;
+    char **next_steps;
+    size_t n_next_steps;
+    char **references;
+    size_t n_references;
+};
+
 struct pattern_set {
     struct pattern *p;
     size_t n;
+    struct detector_spec *d;
+    size_t n_d;
 };
 
 void pattern_set_init(struct pattern_set *set);
@@ -62,6 +84,9 @@ enum kt_status pattern_load_dir(struct pattern_set *set, const char *dir,
 /* Load one pattern file (see pattern_load_dir). */
 enum kt_status pattern_load_file(struct pattern_set *set, const char *path,
                                  struct kt_err *err);
+
+/* Is name a detector that this build has code for? Set by detect.c. */
+bool detect_known(const char *name);
 
 /* Is s one of the sixteen report categories? */
 bool pattern_category_ok(const char *s);

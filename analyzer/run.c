@@ -12,6 +12,7 @@
 #include <unistd.h>
 
 #include "correlate.h"
+#include "detect.h"
 #include "index.h"
 #include "log.h"
 #include "match.h"
@@ -290,6 +291,7 @@ run_analyze(const struct cli_opts *o, bool report)
     struct pipeline_stats ps;
     struct match_stats ms;
     struct correlate_stats cs;
+    struct detect_stats ds;
     struct kt_err err;
     char db_path[1100];
     char tmp_path[1110];
@@ -355,6 +357,11 @@ run_analyze(const struct cli_opts *o, bool report)
         st = index_set_meta(idx, "pattern_limit", note, &err);
     }
     if (st == KT_OK) {
+        st = detect_run_all(&set, index_db(idx), &ds, &err);
+    }
+    if (st == KT_OK) {
+        log_debug("%llu detectors run, %llu findings, %llu lacked input",
+                  ds.run, ds.hits, ds.not_checked);
         st = correlate_run(index_db(idx), &cs, &err);
     }
     if (st == KT_OK) {
