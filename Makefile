@@ -53,7 +53,7 @@ else
 Q := @
 endif
 
-.PHONY: all deps test check unit golden cases real demo install lint \
+.PHONY: all deps test check unit golden cases trees real demo install lint \
 	format clean bundles
 
 all: $(BIN)
@@ -93,6 +93,9 @@ golden: $(BIN) bundles
 cases: $(BIN) bundles
 	$(Q)KT_BIN=$(BIN) KT_BUNDLES=$(BUILD)/bundles tests/run-cases.sh
 
+trees: $(BIN) bundles
+	$(Q)KT_BIN=$(BIN) KT_BUNDLES=$(BUILD)/bundles tests/run-trees.sh
+
 real: $(BIN)
 	$(Q)KT_BIN=$(BIN) tests/run-real.sh
 
@@ -104,7 +107,7 @@ test: deps
 	$(Q)$(MAKE) --no-print-directory all
 	$(Q)$(MAKE) --no-print-directory check
 
-check: unit patterns-test golden cases real
+check: unit patterns-test golden cases trees real
 	@echo "all test suites passed"
 
 demo: deps

@@ -2,12 +2,14 @@
 /* The correlation stage behind correlate.h. Most of the grouping is SQL
  * over the matches table; C decides confidence, symptom links and rank.
  *
- * Confidence is computed from the evidence, not fixed per rule: a strong
- * pattern alone gives 0.6; the object's own state (a container state,
- * condition or status) agreeing adds 0.15, an event 0.1, a log record 0.1;
- * each supporting pattern adds 0.05; the total is capped at 0.99. */
+ * Confidence is computed from the evidence, not fixed per rule: 0.45, plus
+ * 0.15 for a strong pattern, 0.15 for a detector, 0.15 for the object's
+ * own state (a container state, condition or status), 0.1 for an event,
+ * 0.1 for a log record and 0.05 for each supporting pattern, capped at
+ * 0.99; so a strong pattern alone gives 0.6. */
 #include "correlate.h"
 
+#include <stdbool.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -47,7 +49,11 @@ struct finding {
     int sev;
     double confidence;
     long long parent; /* 0 for a root */
-    int n_symptoms;
+    int link_rule;    /* the rule that made it a symptom, 0 for a root */
+    char *because;    /* why it is a symptom of its parent */
+    int explains;     /* findings below it, at any depth */
+    int tree_sev;     /* the highest severity in its tree */
+    bool stale;
     double score;
 };
 
@@ -79,16 +85,22 @@ bind_subject(sqlite3_stmt *s, int first, const struct finding *f)
     sqlite3_bind_text(s, first + 3, f->name, -1, SQLITE_STATIC);
 }
 
-/* Confidence of f from the kinds of evidence behind it. */
+/* Confidence of f from the kinds of evidence behind it: the strong rows,
+ * and the records a detector cited. */
 static double
 confidence_of(sqlite3 *db, const struct finding *f)
 {
     static const char sql[] =
-            "SELECT max(source IN ('container','condition','status')),"
+            "SELECT max(strong = 1 AND source != 'detector'),"
+            " max(source = 'detector'),"
+            " max(source IN ('container','condition','status')),"
             " max(source = 'event'), max(source = 'log'),"
             " (SELECT count(DISTINCT pattern) FROM matches WHERE strong = 0"
-            " AND " SUBJECT_SQL ")"
-            " FROM matches WHERE strong = 1 AND " SUBJECT_SQL;
+            " AND " SUBJECT_SQL " AND pattern NOT IN (SELECT pattern"
+            " FROM matches WHERE strong = 1 AND " SUBJECT_SQL "))"
+            " FROM matches WHERE " SUBJECT_SQL " AND (strong = 1 OR pattern"
+            " IN (SELECT pattern FROM matches WHERE source = 'detector'"
+            " AND " SUBJECT_SQL "))";
     sqlite3_stmt *s;
     double c = 0.6;
 
@@ -97,10 +109,13 @@ confidence_of(sqlite3 *db, const struct finding *f)
     }
     bind_subject(s, 1, f);
     if (sqlite3_step(s) == SQLITE_ROW) {
+        c = 0.45;
         c += sqlite3_column_int(s, 0) ? 0.15 : 0.0;
-        c += sqlite3_column_int(s, 1) ? 0.1 : 0.0;
-        c += sqlite3_column_int(s, 2) ? 0.1 : 0.0;
-        c += 0.05 * sqlite3_column_int(s, 3);
+        c += sqlite3_column_int(s, 1) ? 0.15 : 0.0;
+        c += sqlite3_column_int(s, 2) ? 0.15 : 0.0;
+        c += sqlite3_column_int(s, 3) ? 0.1 : 0.0;
+        c += sqlite3_column_int(s, 4) ? 0.1 : 0.0;
+        c += 0.05 * sqlite3_column_int(s, 5);
     }
     sqlite3_finalize(s);
     return c > 0.99 ? 0.99 : c;
@@ -163,43 +178,325 @@ write_finding(sqlite3 *db, struct finding *f, struct kt_err *err)
 static void
 finding_fini(struct finding *f)
 {
+    free(f->because);
     free(f->category);
     free(f->namespace);
     free(f->kind);
     free(f->name);
 }
 
-/* A crash loop is what a pod does when something else is wrong with it:
- * when the same subject has a finding of another category, the crash
- * loop becomes its symptom. */
-static void
-link_symptoms(struct finding *f, size_t n)
+/* Causal links: which finding explains which. Each rule gives pairs
+ * (cause, effect) with the rule's number (lower is stronger) and a reason
+ * the report shows; an effect takes the cause of its strongest rule, the
+ * more severe cause on a tie, and never one that would close a cycle.
+ *
+ *  1. On one subject, a crash loop is explained by any other finding:
+ *     the loop is what the pod does because of it; and a generic
+ *     scheduling failure by a GPU, storage or node one, which says why.
+ *  2. A finding on a pod is explained by one on a PVC the pod mounts.
+ *  3. A finding on a running pod is explained by one on its node.
+ *  4. A finding on a controller (Deployment, Job, Workflow, ...) is
+ *     explained by one on a pod it owns, directly or through a ReplicaSet.
+ *  5. A finding whose records name another failing workload ("dial tcp:
+ *     lookup mysql", "metadata-grpc-service:8080") is explained by that
+ *     workload's finding: its dependency is down. */
+static const char links_sql[] =
+        "SELECT c.id, e.id, 1, 'the same pod fails for this reason'"
+        " FROM findings c JOIN findings e ON e.namespace = c.namespace"
+        " AND e.kind = c.kind AND e.name = c.name"
+        " WHERE (e.category = 'crashloop' AND c.category != 'crashloop')"
+        " OR (e.category = 'resource-scheduling' AND c.category IN"
+        " ('gpu-scheduling', 'pvc-storage', 'node-health'))"
+        " UNION ALL "
+        "SELECT c.id, e.id, 2, 'the pod mounts PVC ' || c.name"
+        " FROM findings c JOIN objects p ON p.kind = 'Pod'"
+        " AND p.namespace = c.namespace"
+        " AND ',' || p.claims || ',' LIKE '%,' || c.name || ',%'"
+        " JOIN findings e ON e.kind = 'Pod' AND e.namespace = p.namespace"
+        " AND e.name = p.name WHERE c.kind = 'PersistentVolumeClaim'"
+        " UNION ALL "
+        "SELECT c.id, e.id, 3, 'the pod runs on node ' || c.name"
+        " FROM findings c JOIN objects p ON p.kind = 'Pod' AND p.node = c.name"
+        " JOIN findings e ON e.kind = 'Pod' AND e.namespace = p.namespace"
+        " AND e.name = p.name WHERE c.kind = 'Node'"
+        " AND e.category NOT IN ('gpu-scheduling', 'resource-scheduling')"
+        " UNION ALL "
+        "SELECT c.id, e.id, 4, 'its pod ' || c.name || ' fails'"
+        " FROM findings e JOIN objects p ON p.kind = 'Pod'"
+        " AND p.namespace = e.namespace AND ((p.owner_kind = e.kind"
+        " AND p.owner_name = e.name) OR EXISTS (SELECT 1 FROM objects r"
+        " WHERE r.kind = p.owner_kind AND r.namespace = p.namespace"
+        " AND r.name = p.owner_name AND r.owner_kind = e.kind"
+        " AND r.owner_name = e.name))"
+        " JOIN findings c ON c.kind = 'Pod' AND c.namespace = p.namespace"
+        " AND c.name = p.name WHERE e.kind != 'Pod'"
+        " UNION ALL "
+        "SELECT c.id, e.id, 5, 'its records name ' || w.name || ', which fails'"
+        " FROM (SELECT f.id AS id, kt_workload(f.name, p.owner_kind,"
+        " p.owner_name) AS name FROM findings f JOIN objects p"
+        " ON p.kind = 'Pod' AND p.namespace = f.namespace AND p.name = f.name"
+        " WHERE f.kind = 'Pod') w JOIN findings c ON c.id = w.id"
+        " JOIN findings e ON NOT (e.namespace = c.namespace"
+        " AND e.kind = c.kind AND e.name = c.name)"
+        " WHERE e.category IN ('metadata-db', 'crashloop', 'dns',"
+        " 'pipeline-execution', 'serving', 'auth', 'istio')"
+        " AND (c.first_seen IS NULL OR e.last_seen IS NULL"
+        " OR julianday(c.first_seen) <= julianday(e.last_seen))"
+        " AND EXISTS (SELECT 1 FROM matches m WHERE m.category = e.category"
+        " AND m.namespace = e.namespace AND m.kind = e.kind"
+        " AND m.name = e.name AND kt_mentions(m.text, w.name))";
+
+/* Is seg a generated name segment: a ReplicaSet hash or a pod's random
+ * suffix (lower-case letters and digits, 4 to 10 long, with a digit, or
+ * exactly the pod suffix's 5)? */
+static bool
+is_generated(const char *seg)
 {
+    size_t len = strlen(seg);
+
+    if (len < 4 || len > 10 ||
+        strspn(seg, "0123456789abcdefghijklmnopqrstuvwxyz") != len) {
+        return false;
+    }
+    return len == 5 || strpbrk(seg, "0123456789") != NULL;
+}
+
+/* The workload a pod belongs to, as other components name it: its
+ * Deployment (the ReplicaSet's name without the hash), StatefulSet,
+ * DaemonSet or Job, else its own name without generated suffixes; then
+ * without "-deployment" or "-statefulset", which clients do not say. */
+static void
+workload_fn(sqlite3_context *ctx, int argc, sqlite3_value **argv)
+{
+    static const char *const suffixes[] = { "-deployment", "-statefulset" };
+    const char *pod = (const char *)sqlite3_value_text(argv[0]);
+    const char *okind = (const char *)sqlite3_value_text(argv[1]);
+    const char *oname = (const char *)sqlite3_value_text(argv[2]);
+    char w[256];
+    size_t len;
     size_t i;
-    size_t j;
+    int cut;
 
-    for (i = 0; i < n; i++) {
-        size_t best = n;
+    (void)argc;
+    if (pod == NULL) {
+        sqlite3_result_null(ctx);
+        return;
+    }
+    if (okind != NULL && oname != NULL) {
+        snprintf(w, sizeof(w), "%s", oname);
+        cut = strcmp(okind, "ReplicaSet") == 0;
+    } else {
+        snprintf(w, sizeof(w), "%s", pod);
+        cut = 2;
+    }
+    while (cut-- > 0) {
+        char *dash = strrchr(w, '-');
 
-        if (strcmp(f[i].category, "crashloop") != 0) {
-            continue;
+        if (dash == NULL || dash == w || !is_generated(dash + 1)) {
+            break;
         }
-        for (j = 0; j < n; j++) {
-            if (j == i || strcmp(f[j].category, "crashloop") == 0 ||
-                strcmp(f[j].namespace, f[i].namespace) != 0 ||
-                strcmp(f[j].kind, f[i].kind) != 0 ||
-                strcmp(f[j].name, f[i].name) != 0) {
-                continue;
-            }
-            if (best == n || f[j].sev > f[best].sev) {
-                best = j;
-            }
-        }
-        if (best < n) {
-            f[i].parent = f[best].id;
-            f[best].n_symptoms++;
+        *dash = '\0';
+    }
+    len = strlen(w);
+    for (i = 0; i < sizeof(suffixes) / sizeof(suffixes[0]); i++) {
+        size_t sl = strlen(suffixes[i]);
+
+        if (len > sl && strcmp(w + len - sl, suffixes[i]) == 0) {
+            w[len - sl] = '\0';
+            len -= sl;
         }
     }
+    if (len < 3) {
+        sqlite3_result_null(ctx);
+        return;
+    }
+    sqlite3_result_text(ctx, w, (int)len, SQLITE_TRANSIENT);
+}
+
+static bool
+is_word_char(unsigned char c)
+{
+    return (c >= 'a' && c <= 'z') || (c >= 'A' && c <= 'Z') ||
+           (c >= '0' && c <= '9');
+}
+
+/* Does text name word, with no letter or digit on either side? ASCII case
+ * is ignored. */
+static void
+mentions_fn(sqlite3_context *ctx, int argc, sqlite3_value **argv)
+{
+    const unsigned char *t = sqlite3_value_text(argv[0]);
+    const unsigned char *w = sqlite3_value_text(argv[1]);
+    size_t tn = (size_t)sqlite3_value_bytes(argv[0]);
+    size_t wn = (size_t)sqlite3_value_bytes(argv[1]);
+    size_t i;
+
+    (void)argc;
+    if (t == NULL || w == NULL || wn == 0 || wn > tn) {
+        sqlite3_result_int(ctx, 0);
+        return;
+    }
+    for (i = 0; i + wn <= tn; i++) {
+        size_t k = 0;
+
+        while (k < wn && (t[i + k] | 0x20) == (w[k] | 0x20)) {
+            k++;
+        }
+        if (k == wn && (i == 0 || !is_word_char(t[i - 1])) &&
+            (i + wn == tn || !is_word_char(t[i + wn]))) {
+            sqlite3_result_int(ctx, 1);
+            return;
+        }
+    }
+    sqlite3_result_int(ctx, 0);
+}
+
+static struct finding *
+find_id(struct finding *f, size_t n, long long id)
+{
+    size_t i;
+
+    for (i = 0; i < n; i++) {
+        if (f[i].id == id) {
+            return &f[i];
+        }
+    }
+    return NULL;
+}
+
+/* Would making cause the parent of effect close a cycle? */
+static bool
+is_ancestor(struct finding *f, size_t n, const struct finding *effect,
+            const struct finding *cause)
+{
+    const struct finding *a = cause;
+    size_t steps = 0;
+
+    while (a != NULL && steps++ <= n) {
+        if (a == effect) {
+            return true;
+        }
+        a = a->parent != 0 ? find_id(f, n, a->parent) : NULL;
+    }
+    return false;
+}
+
+static enum kt_status
+link_causes(sqlite3 *db, struct finding *f, size_t n, struct kt_err *err)
+{
+    sqlite3_stmt *s;
+    int rule;
+
+    if (sqlite3_create_function(db, "kt_workload", 3,
+                                SQLITE_UTF8 | SQLITE_DETERMINISTIC, NULL,
+                                workload_fn, NULL, NULL) != SQLITE_OK ||
+        sqlite3_create_function(db, "kt_mentions", 2,
+                                SQLITE_UTF8 | SQLITE_DETERMINISTIC, NULL,
+                                mentions_fn, NULL, NULL) != SQLITE_OK) {
+        return db_err(db, err, "cannot register link functions");
+    }
+    if (sqlite3_prepare_v2(db, links_sql, -1, &s, NULL) != SQLITE_OK) {
+        return db_err(db, err, "cannot prepare links");
+    }
+    /* Strongest rules first, so that an effect keeps its best cause. */
+    for (rule = 1; rule <= 5; rule++) {
+        while (sqlite3_step(s) == SQLITE_ROW) {
+            struct finding *c = find_id(f, n, sqlite3_column_int64(s, 0));
+            struct finding *e = find_id(f, n, sqlite3_column_int64(s, 1));
+
+            if (sqlite3_column_int(s, 2) != rule || c == NULL || e == NULL ||
+                c == e) {
+                continue;
+            }
+            if (e->parent != 0) {
+                struct finding *old = find_id(f, n, e->parent);
+
+                /* Same rule: the more severe cause wins. */
+                if (e->link_rule < rule || old == NULL || old->sev >= c->sev) {
+                    continue;
+                }
+            }
+            if (is_ancestor(f, n, e, c)) {
+                continue;
+            }
+            free(e->because);
+            e->because = kt_strdup0((const char *)sqlite3_column_text(s, 3));
+            e->parent = c->id;
+            e->link_rule = rule;
+        }
+        sqlite3_reset(s);
+    }
+    sqlite3_finalize(s);
+    return KT_OK;
+}
+
+/* Fill explains and tree_sev of every finding from its descendants. */
+static void
+sum_trees(struct finding *f, size_t n)
+{
+    size_t i;
+
+    for (i = 0; i < n; i++) {
+        f[i].tree_sev = f[i].sev;
+        f[i].explains = 0;
+    }
+    for (i = 0; i < n; i++) {
+        struct finding *a = f[i].parent ? find_id(f, n, f[i].parent) : NULL;
+        size_t steps = 0;
+
+        while (a != NULL && steps++ <= n) {
+            a->explains++;
+            if (f[i].sev > a->tree_sev) {
+                a->tree_sev = f[i].sev;
+            }
+            a = a->parent ? find_id(f, n, a->parent) : NULL;
+        }
+    }
+}
+/* A finding is stale, history rather than the outage at hand, when
+ * - all its records carry a time and the newest is more than STALE_HOURS
+ *   before the bundle was collected (an OOM kill of last week), or
+ * - it rests on events alone, about a pod that is Ready now and became
+ *   Ready after the last of them (a volume that failed to mount once while
+ *   the pod started). */
+#define STALE_HOURS 24
+
+static enum kt_status
+mark_stale(sqlite3 *db, struct finding *f, size_t n, struct kt_err *err)
+{
+    static const char sql[] =
+            "SELECT f.id FROM findings f WHERE (f.last_seen IS NOT NULL"
+            " AND julianday((SELECT value FROM meta"
+            " WHERE key = 'collected_at')) - julianday(f.last_seen)"
+            " > ?1 / 24.0"
+            " AND NOT EXISTS (SELECT 1 FROM matches m"
+            " WHERE m.category = f.category AND m.namespace = f.namespace"
+            " AND m.kind = f.kind AND m.name = f.name AND m.ts IS NULL))"
+            " OR (f.kind = 'Pod' AND f.last_seen IS NOT NULL"
+            " AND julianday(f.last_seen) <= (SELECT"
+            " julianday(c.last_transition) FROM conditions c JOIN objects p"
+            " ON p.id = c.object_id WHERE p.kind = 'Pod'"
+            " AND p.namespace = f.namespace AND p.name = f.name"
+            " AND c.type = 'Ready' AND c.status = 'True')"
+            " AND NOT EXISTS (SELECT 1 FROM matches m"
+            " WHERE m.category = f.category AND m.namespace = f.namespace"
+            " AND m.kind = f.kind AND m.name = f.name"
+            " AND (m.source != 'event' OR m.ts IS NULL)))";
+    sqlite3_stmt *s;
+
+    if (sqlite3_prepare_v2(db, sql, -1, &s, NULL) != SQLITE_OK) {
+        return db_err(db, err, "cannot prepare staleness");
+    }
+    sqlite3_bind_int(s, 1, STALE_HOURS);
+    while (sqlite3_step(s) == SQLITE_ROW) {
+        struct finding *x = find_id(f, n, sqlite3_column_int64(s, 0));
+
+        if (x != NULL) {
+            x->stale = true;
+        }
+    }
+    sqlite3_finalize(s);
+    return KT_OK;
 }
 
 static int
@@ -223,7 +520,8 @@ write_ranks(sqlite3 *db, struct finding *f, size_t n, struct kt_err *err)
     enum kt_status st = KT_OK;
 
     if (sqlite3_prepare_v2(db,
-                           "UPDATE findings SET rank = ?, parent_id = ?"
+                           "UPDATE findings SET rank = ?, parent_id = ?,"
+                           " because = ?, explains = ?, stale = ?"
                            " WHERE id = ?",
                            -1, &s, NULL) != SQLITE_OK) {
         return db_err(db, err, "cannot prepare rank");
@@ -247,7 +545,14 @@ write_ranks(sqlite3 *db, struct finding *f, size_t n, struct kt_err *err)
         } else {
             sqlite3_bind_null(s, 2);
         }
-        sqlite3_bind_int64(s, 3, f[i].id);
+        if (f[i].because != NULL) {
+            sqlite3_bind_text(s, 3, f[i].because, -1, SQLITE_STATIC);
+        } else {
+            sqlite3_bind_null(s, 3);
+        }
+        sqlite3_bind_int(s, 4, f[i].explains);
+        sqlite3_bind_int(s, 5, f[i].stale ? 1 : 0);
+        sqlite3_bind_int64(s, 6, f[i].id);
         if (sqlite3_step(s) != SQLITE_DONE) {
             st = db_err(db, err, "cannot write rank");
         }
@@ -372,12 +677,22 @@ correlate_run(sqlite3 *db, struct correlate_stats *cs, struct kt_err *err)
         st = write_finding(db, &f[i], err);
     }
     if (st == KT_OK) {
-        link_symptoms(f, n);
+        st = link_causes(db, f, n, err);
+    }
+    if (st == KT_OK) {
+        st = mark_stale(db, f, n, err);
+    }
+    if (st == KT_OK) {
+        sum_trees(f, n);
         for (i = 0; i < n; i++) {
-            /* Severity dominates; confidence orders within a severity;
-             * explaining other findings lifts a root. */
-            f[i].score =
-                    f[i].sev * 10.0 + f[i].confidence * 5.0 + f[i].n_symptoms;
+            /* The worst severity in a tree dominates: a root that keeps
+             * a critical service down is critical to fix. Confidence
+             * orders within a severity, explaining more lifts a root a
+             * little, and a finding last seen long before the bundle
+             * was collected ranks below every live one. */
+            f[i].score = f[i].tree_sev * 10.0 + f[i].confidence * 5.0 +
+                         (f[i].explains < 5 ? f[i].explains : 5) * 0.5 -
+                         (f[i].stale ? 100.0 : 0.0);
             if (f[i].parent != 0) {
                 cs->symptoms++;
             } else {

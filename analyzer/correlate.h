@@ -1,8 +1,11 @@
 /* SPDX-License-Identifier: MIT */
 /* From matches to findings: strong matches on one subject and category
  * become one finding with its evidence; supporting matches and agreeing
- * sources raise its confidence; a crash loop explained by another finding
- * on the same pod becomes that finding's symptom; roots are ranked. Error
+ * sources raise its confidence; findings that explain each other are
+ * linked into trees (a PVC that never bound, under the MySQL pod it keeps
+ * pending, under the clients that cannot reach MySQL); roots are ranked
+ * by the worst severity in their tree, confidence, how much they explain
+ * and whether they are still live. Error
  * records no pattern explains are clustered as "unexplained". Reads and
  * writes the index through SQL; prints nothing. */
 #ifndef KT_CORRELATE_H

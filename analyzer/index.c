@@ -97,12 +97,16 @@ static const char schema_sql[] =
         " rank INTEGER, rule TEXT, category TEXT, severity TEXT,"
         " confidence REAL, title TEXT, namespace TEXT, kind TEXT,"
         " name TEXT, root_cause TEXT, fix TEXT, next_steps TEXT,"
-        " refs TEXT, first_seen TEXT, last_seen TEXT, n_evidence INTEGER);"
+        " refs TEXT, first_seen TEXT, last_seen TEXT, n_evidence INTEGER,"
+        " because TEXT, explains INTEGER, stale INTEGER);"
         "CREATE TABLE gaps(file_id INTEGER, line INTEGER, text TEXT);"
         "CREATE TABLE not_checked(rule TEXT, category TEXT, needs TEXT,"
         " weakens TEXT);"
         "CREATE TABLE evidence(finding_id INTEGER, file_id INTEGER,"
-        " line INTEGER, source TEXT, text TEXT);"
+        " line INTEGER, source TEXT, text TEXT);";
+
+/* The views that make common questions one line. */
+static const char views_sql[] =
         "CREATE VIEW pods AS SELECT o.namespace, o.name, o.phase, o.node,"
         " o.reason, (SELECT group_concat(c.name || ':' ||"
         " coalesce(c.reason, c.state, '') || '/' || c.restarts, ' ')"
@@ -117,7 +121,15 @@ static const char schema_sql[] =
         "CREATE VIEW findings_view AS SELECT f.rank, f.severity,"
         " f.category, f.namespace, f.kind, f.name, f.title,"
         " f.confidence, (SELECT rank FROM findings p"
-        " WHERE p.id = f.parent_id) AS symptom_of FROM findings f;";
+        " WHERE p.id = f.parent_id) AS symptom_of FROM findings f;"
+        "CREATE VIEW finding_tree AS WITH RECURSIVE t(id, depth, path) AS ("
+        " SELECT id, 0, printf('%04d', rank) FROM findings"
+        " WHERE parent_id IS NULL UNION ALL SELECT f.id, t.depth + 1,"
+        " t.path || '.' || printf('%04d', f.rank) FROM findings f"
+        " JOIN t ON f.parent_id = t.id)"
+        " SELECT t.depth, t.path, f.severity, f.category, f.namespace,"
+        " f.kind, f.name, f.rule, f.confidence, f.because, f.stale"
+        " FROM t JOIN findings f ON f.id = t.id ORDER BY t.path;";
 
 static const char *const stmt_sql[ST_COUNT] = {
     [ST_FILE] = "INSERT INTO files(path, type, size, namespace, pod,"
@@ -303,7 +315,8 @@ index_create(const char *path, struct index **out, struct kt_err *err)
                         idx->tmp_path, sqlite3_errmsg(idx->db));
         goto out;
     }
-    if (sqlite3_exec(idx->db, schema_sql, NULL, NULL, &errmsg) != SQLITE_OK) {
+    if (sqlite3_exec(idx->db, schema_sql, NULL, NULL, &errmsg) != SQLITE_OK ||
+        sqlite3_exec(idx->db, views_sql, NULL, NULL, &errmsg) != SQLITE_OK) {
         st = kt_err_set(err, KT_EDB, "%s: cannot create schema: %s",
                         idx->tmp_path, errmsg ? errmsg : "unknown");
         sqlite3_free(errmsg);

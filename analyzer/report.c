@@ -767,8 +767,8 @@ report_max_severity(sqlite3 *db, const char *namespace)
     if (sqlite3_prepare_v2(db,
                            "SELECT max(CASE severity WHEN 'critical' THEN 4"
                            " WHEN 'error' THEN 3 WHEN 'warning' THEN 2"
-                           " ELSE 1 END) FROM findings WHERE parent_id IS"
-                           " NULL AND (?1 IS NULL OR namespace = ?1)",
+                           " ELSE 1 END) FROM findings WHERE NOT stale"
+                           " AND (?1 IS NULL OR namespace = ?1)",
                            -1, &s, NULL) != SQLITE_OK) {
         return 0;
     }

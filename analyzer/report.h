@@ -32,8 +32,8 @@ enum kt_status report_write(struct sqlite3 *db, FILE *out,
 /* Does namespace appear anywhere in the index (objects, events, logs)? */
 bool report_has_namespace(struct sqlite3 *db, const char *namespace);
 
-/* Highest severity rank (4 critical .. 1 info, 0 none) among the root
- * findings, for --fail-on. */
+/* Highest severity rank (4 critical .. 1 info, 0 none) among the findings
+ * that are not stale (history, see correlate.h), for --fail-on. */
 int report_max_severity(struct sqlite3 *db, const char *namespace);
 
 #endif
