@@ -194,10 +194,15 @@ finding_fini(struct finding *f)
  *     the loop is what the pod does because of it; and a generic
  *     scheduling failure by a GPU, storage or node one, which says why.
  *  2. A finding on a pod is explained by one on a PVC the pod mounts.
- *  3. A finding on a running pod is explained by one on its node.
- *  4. A finding on a controller (Deployment, Job, Workflow, ...) is
+ *  3. A finding on a running pod is explained by one on its node, unless
+ *     the node's is about GPUs it does not offer.
+ *  4. A node's GPU finding is explained by one on the device plugin pod
+ *     on that node: the plugin is what offers the GPUs.
+ *  5. A GPU finding on a pod that waits for a node is explained by a GPU
+ *     finding on a node: that node would have had GPUs to offer.
+ *  6. A finding on a controller (Deployment, Job, Workflow, ...) is
  *     explained by one on a pod it owns, directly or through a ReplicaSet.
- *  5. A finding whose records name another failing workload ("dial tcp:
+ *  7. A finding whose records name another failing workload ("dial tcp:
  *     lookup mysql", "metadata-grpc-service:8080") is explained by that
  *     workload's finding: its dependency is down. */
 static const char links_sql[] =
@@ -219,9 +224,24 @@ static const char links_sql[] =
         " FROM findings c JOIN objects p ON p.kind = 'Pod' AND p.node = c.name"
         " JOIN findings e ON e.kind = 'Pod' AND e.namespace = p.namespace"
         " AND e.name = p.name WHERE c.kind = 'Node'"
+        " AND c.category != 'gpu-scheduling'"
         " AND e.category NOT IN ('gpu-scheduling', 'resource-scheduling')"
         " UNION ALL "
-        "SELECT c.id, e.id, 4, 'its pod ' || c.name || ' fails'"
+        "SELECT c.id, e.id, 4, 'its device plugin pod ' || c.name || ' fails'"
+        " FROM findings c JOIN objects p ON p.kind = 'Pod'"
+        " AND p.namespace = c.namespace AND p.name = c.name"
+        " JOIN findings e ON e.kind = 'Node' AND e.name = p.node"
+        " WHERE c.kind = 'Pod' AND c.name LIKE '%device-plugin%'"
+        " AND e.category = 'gpu-scheduling'"
+        " UNION ALL "
+        "SELECT c.id, e.id, 5, 'node ' || c.name || ' offers no GPU'"
+        " FROM findings c JOIN findings e ON e.kind = 'Pod'"
+        " AND e.category = 'gpu-scheduling' JOIN objects p"
+        " ON p.kind = 'Pod' AND p.namespace = e.namespace"
+        " AND p.name = e.name AND coalesce(p.node, '') = ''"
+        " WHERE c.kind = 'Node' AND c.category = 'gpu-scheduling'"
+        " UNION ALL "
+        "SELECT c.id, e.id, 6, 'its pod ' || c.name || ' fails'"
         " FROM findings e JOIN objects p ON p.kind = 'Pod'"
         " AND p.namespace = e.namespace AND ((p.owner_kind = e.kind"
         " AND p.owner_name = e.name) OR EXISTS (SELECT 1 FROM objects r"
@@ -231,7 +251,7 @@ static const char links_sql[] =
         " JOIN findings c ON c.kind = 'Pod' AND c.namespace = p.namespace"
         " AND c.name = p.name WHERE e.kind != 'Pod'"
         " UNION ALL "
-        "SELECT c.id, e.id, 5, 'its records name ' || w.name || ', which fails'"
+        "SELECT c.id, e.id, 7, 'its records name ' || w.name || ', which fails'"
         " FROM (SELECT f.id AS id, kt_workload(f.name, p.owner_kind,"
         " p.owner_name) AS name FROM findings f JOIN objects p"
         " ON p.kind = 'Pod' AND p.namespace = f.namespace AND p.name = f.name"
@@ -399,7 +419,7 @@ link_causes(sqlite3 *db, struct finding *f, size_t n, struct kt_err *err)
         return db_err(db, err, "cannot prepare links");
     }
     /* Strongest rules first, so that an effect keeps its best cause. */
-    for (rule = 1; rule <= 5; rule++) {
+    for (rule = 1; rule <= 7; rule++) {
         while (sqlite3_step(s) == SQLITE_ROW) {
             struct finding *c = find_id(f, n, sqlite3_column_int64(s, 0));
             struct finding *e = find_id(f, n, sqlite3_column_int64(s, 1));

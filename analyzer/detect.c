@@ -22,6 +22,10 @@ static const struct {
     enum kt_status (*run)(struct detect *d, struct kt_err *err);
 } detectors[] = {
     { "restart-storm", detect_restart_storm },
+    { "no-default-storage-class", detect_no_default_class },
+    { "gpu-capacity", detect_gpu_capacity },
+    { "gpu-device-plugin", detect_gpu_plugin },
+    { "gpu-taint", detect_gpu_taint },
 };
 
 struct detect {
