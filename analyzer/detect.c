@@ -24,6 +24,7 @@ static const struct {
 } detectors[] = {
     { "restart-storm", detect_restart_storm },
     { "redirect-loop", detect_redirect_loop },
+    { "cold-start", detect_cold_start },
 };
 
 struct detect {

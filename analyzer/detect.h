@@ -74,6 +74,7 @@ enum kt_status detect_not_checked(struct detect *d, const char *needs,
  * of input, and an error only when the index itself failed. */
 enum kt_status detect_restart_storm(struct detect *d, struct kt_err *err);
 enum kt_status detect_redirect_loop(struct detect *d, struct kt_err *err);
+enum kt_status detect_cold_start(struct detect *d, struct kt_err *err);
 enum kt_status detect_no_default_class(struct detect *d, struct kt_err *err);
 enum kt_status detect_gpu_capacity(struct detect *d, struct kt_err *err);
 enum kt_status detect_gpu_plugin(struct detect *d, struct kt_err *err);
