@@ -202,9 +202,14 @@ finding_fini(struct finding *f)
  *     finding on a node: that node would have had GPUs to offer.
  *  6. A finding on a controller (Deployment, Job, Workflow, ...) is
  *     explained by one on a pod it owns, directly or through a ReplicaSet.
- *  7. A finding whose records name another failing workload ("dial tcp:
+ *  7. A finding whose records a detector cited for another subject is
+ *     explained by the detector's finding: the activator timeout that a
+ *     cold start of the model behind it caused, the cookie error logged
+ *     while a client looped through the login.
+ *  8. A finding whose records name another failing workload ("dial tcp:
  *     lookup mysql", "metadata-grpc-service:8080") is explained by that
- *     workload's finding: its dependency is down. */
+ *     workload's finding: its dependency is down; records the two share
+ *     do not count. */
 static const char links_sql[] =
         "SELECT c.id, e.id, 1, 'the same pod fails for this reason'"
         " FROM findings c JOIN findings e ON e.namespace = c.namespace"
@@ -251,7 +256,25 @@ static const char links_sql[] =
         " JOIN findings c ON c.kind = 'Pod' AND c.namespace = p.namespace"
         " AND c.name = p.name WHERE e.kind != 'Pod'"
         " UNION ALL "
-        "SELECT c.id, e.id, 7, 'its records name ' || w.name || ', which fails'"
+        "SELECT c.id, e.id, 7, 'its records are part of the finding on '"
+        " || c.name FROM findings c JOIN findings e ON NOT (e.namespace ="
+        " c.namespace AND e.kind = c.kind AND e.name = c.name)"
+        " WHERE EXISTS (SELECT 1 FROM matches d WHERE d.source = 'detector'"
+        " AND d.category = c.category AND d.namespace = c.namespace"
+        " AND d.kind = c.kind AND d.name = c.name)"
+        " AND EXISTS (SELECT 1 FROM matches m WHERE m.strong = 1"
+        " AND m.source != 'detector' AND m.category = e.category"
+        " AND m.namespace = e.namespace AND m.kind = e.kind"
+        " AND m.name = e.name)"
+        " AND NOT EXISTS (SELECT 1 FROM matches m WHERE m.strong = 1"
+        " AND m.category = e.category AND m.namespace = e.namespace"
+        " AND m.kind = e.kind AND m.name = e.name AND NOT EXISTS ("
+        " SELECT 1 FROM matches k WHERE k.category = c.category"
+        " AND k.namespace = c.namespace AND k.kind = c.kind"
+        " AND k.name = c.name AND k.source = m.source"
+        " AND k.source_id = m.source_id))"
+        " UNION ALL "
+        "SELECT c.id, e.id, 8, 'its records name ' || w.name || ', which fails'"
         " FROM (SELECT f.id AS id, kt_workload(f.name, p.owner_kind,"
         " p.owner_name) AS name FROM findings f JOIN objects p"
         " ON p.kind = 'Pod' AND p.namespace = f.namespace AND p.name = f.name"
@@ -264,7 +287,10 @@ static const char links_sql[] =
         " OR julianday(c.first_seen) <= julianday(e.last_seen))"
         " AND EXISTS (SELECT 1 FROM matches m WHERE m.category = e.category"
         " AND m.namespace = e.namespace AND m.kind = e.kind"
-        " AND m.name = e.name AND kt_mentions(m.text, w.name))";
+        " AND m.name = e.name AND kt_mentions(m.text, w.name)"
+        " AND NOT EXISTS (SELECT 1 FROM matches k WHERE k.namespace ="
+        " c.namespace AND k.kind = c.kind AND k.name = c.name"
+        " AND k.source = m.source AND k.source_id = m.source_id))";
 
 /* Is seg a generated name segment: a ReplicaSet hash or a pod's random
  * suffix (lower-case letters and digits, 4 to 10 long, with a digit, or
@@ -419,7 +445,7 @@ link_causes(sqlite3 *db, struct finding *f, size_t n, struct kt_err *err)
         return db_err(db, err, "cannot prepare links");
     }
     /* Strongest rules first, so that an effect keeps its best cause. */
-    for (rule = 1; rule <= 7; rule++) {
+    for (rule = 1; rule <= 8; rule++) {
         while (sqlite3_step(s) == SQLITE_ROW) {
             struct finding *c = find_id(f, n, sqlite3_column_int64(s, 0));
             struct finding *e = find_id(f, n, sqlite3_column_int64(s, 1));

@@ -42,7 +42,8 @@ enum section {
     SEC_ALLOCATED,   /* node Allocated resources: table */
     SEC_EVENTS,      /* Events: table */
     SEC_META,        /* generic describer: Metadata: */
-    SEC_STATUS       /* generic describer: Status: */
+    SEC_STATUS,      /* generic describer: Status: */
+    SEC_ISVC_SPEC    /* generic describer: Spec: of an InferenceService */
 };
 
 /* Which block inside a container or a generic section. */
@@ -53,7 +54,8 @@ enum sub {
     SUB_LIMITS,   /* Limits: */
     SUB_REQUESTS, /* Requests: */
     SUB_CONDS,    /* generic Status: Conditions: list */
-    SUB_OWNERS    /* generic Metadata: Owner References: list */
+    SUB_OWNERS,   /* generic Metadata: Owner References: list */
+    SUB_PREDICTOR /* InferenceService Spec: Predictor: */
 };
 
 /* What a column-0 key means. */
@@ -1586,6 +1588,28 @@ generic_line(struct describe_parser *p, const char *line, size_t len,
     return KT_OK;
 }
 
+/* One indented line of an InferenceService's Spec:, for the predictor's
+ * Min Replicas (objects.min_scale, see model.h). */
+static enum kt_status
+isvc_spec_line(struct describe_parser *p, const char *line, size_t len,
+               bool *handled)
+{
+    struct kv kv;
+
+    *handled = false;
+    if (!parse_kv(line, len, &kv)) {
+        return KT_OK;
+    }
+    *handled = true;
+    if (kv.indent == 2) {
+        p->sub = cell_eq(kv.key, "Predictor") ? SUB_PREDICTOR : SUB_NONE;
+    } else if (kv.indent == 4 && p->sub == SUB_PREDICTOR &&
+               cell_eq(kv.key, "Min Replicas")) {
+        return set_value(&p->obj.min_scale, kv.val);
+    }
+    return KT_OK;
+}
+
 /* Volumes, Capacity, Allocatable and the multi-value continuations. */
 static enum kt_status
 simple_section_line(struct describe_parser *p, const char *line, size_t len,
@@ -1732,6 +1756,12 @@ top_line(struct describe_parser *p, const struct kv *kv,
     p->sec = empty ? SEC_SKIP : SEC_NONE;
     switch (tk->action) {
     case T_OTHER:
+        /* The Spec: of an InferenceService says whether it may scale to
+         * zero; other kinds' Spec: is not read. */
+        if (empty && cell_eq(kv->key, "Spec") && o->kind != NULL &&
+            strcmp(o->kind, "InferenceService") == 0) {
+            p->sec = SEC_ISVC_SPEC;
+        }
         return KT_OK;
     case T_NAMESPACE:
         return set_value(&o->namespace, kv->val);
@@ -1838,6 +1868,8 @@ section_line(struct describe_parser *p, const char *line, size_t len,
     case SEC_META:
     case SEC_STATUS:
         return generic_line(p, line, len, lineno, handled);
+    case SEC_ISVC_SPEC:
+        return isvc_spec_line(p, line, len, handled);
     case SEC_MULTI:
     case SEC_VOLUMES:
     case SEC_CAPACITY:

@@ -3,6 +3,7 @@
  * parameters, and the rows they write. */
 #include "detect.h"
 
+#include <stdint.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -26,6 +27,8 @@ static const struct {
     { "gpu-capacity", detect_gpu_capacity },
     { "gpu-device-plugin", detect_gpu_plugin },
     { "gpu-taint", detect_gpu_taint },
+    { "redirect-loop", detect_redirect_loop },
+    { "cold-start", detect_cold_start },
 };
 
 struct detect {
@@ -80,6 +83,19 @@ detect_param_str(struct detect *d, const char *key, const char *dflt)
     const cJSON *v = cJSON_GetObjectItemCaseSensitive(d->params, key);
 
     return cJSON_IsString(v) ? v->valuestring : dflt;
+}
+
+const char *
+detect_param_item(struct detect *d, const char *key, size_t i)
+{
+    const cJSON *v = cJSON_GetObjectItemCaseSensitive(d->params, key);
+    const cJSON *item;
+
+    if (!cJSON_IsArray(v) || i > (size_t)INT32_MAX) {
+        return NULL;
+    }
+    item = cJSON_GetArrayItem(v, (int)i);
+    return cJSON_IsString(item) ? item->valuestring : NULL;
 }
 
 struct fill {

@@ -51,6 +51,10 @@ const char *detect_id(struct detect *d);
 long long detect_param_int(struct detect *d, const char *key, long long dflt);
 const char *detect_param_str(struct detect *d, const char *key,
                              const char *dflt);
+/* The i-th string of the array parameter key (borrowed until the
+ * detector returns), or NULL past its end or when key is not an array of
+ * strings. */
+const char *detect_param_item(struct detect *d, const char *key, size_t i);
 enum kt_status detect_emit(struct detect *d, const struct detect_hit *h,
                            struct kt_err *err);
 /* Add a record as evidence to the last hit: source is "log", "event",
@@ -69,6 +73,8 @@ enum kt_status detect_not_checked(struct detect *d, const char *needs,
 /* The detectors. Each returns KT_OK when it ran or could not run for lack
  * of input, and an error only when the index itself failed. */
 enum kt_status detect_restart_storm(struct detect *d, struct kt_err *err);
+enum kt_status detect_redirect_loop(struct detect *d, struct kt_err *err);
+enum kt_status detect_cold_start(struct detect *d, struct kt_err *err);
 enum kt_status detect_no_default_class(struct detect *d, struct kt_err *err);
 enum kt_status detect_gpu_capacity(struct detect *d, struct kt_err *err);
 enum kt_status detect_gpu_plugin(struct detect *d, struct kt_err *err);

@@ -394,6 +394,73 @@ read_node_resources(struct kt_object *o, const cJSON *status, long line)
     }
 }
 
+/* A replica count as written: a number or a numeric string. */
+static void
+copy_count(char **field, const cJSON *v)
+{
+    char num[32];
+
+    if (cJSON_IsNumber(v) && v->valuedouble >= 0 && v->valuedouble < 1e9) {
+        snprintf(num, sizeof(num), "%ld", (long)v->valuedouble);
+        copy(field, num);
+    } else if (cJSON_IsString(v)) {
+        copy(field, v->valuestring);
+    }
+}
+
+/* The minimum scale of a serving object (see model.h): KServe's
+ * spec.predictor.minReplicas (v1alpha2: spec.default.predictor), and
+ * the Knative min-scale annotation, on the template of a Knative Service
+ * and on a Revision itself. A Knative object without the annotation
+ * gets "": Knative's default then lets it scale to zero, while KServe
+ * defaults an unset minReplicas to 1. Knative Services share the kind
+ * "Service" with core Services; only theirs has an apiVersion of
+ * serving.knative.dev, or a spec.template when apiVersion is missing. */
+static void
+read_min_scale(struct kt_object *o, const cJSON *item, const char *kind)
+{
+    static const char *const keys[] = { "autoscaling.knative.dev/min-scale",
+                                        "autoscaling.knative.dev/minScale" };
+    const cJSON *spec = cJSON_GetObjectItemCaseSensitive(item, "spec");
+    const char *api = str_at(item, "apiVersion");
+    bool knative = api != NULL ? strncmp(api, "serving.knative.dev/", 20) == 0
+                               : cJSON_GetObjectItemCaseSensitive(
+                                         spec, "template") != NULL;
+    const cJSON *md = NULL;
+    size_t i;
+
+    if (strcmp(kind, "InferenceService") == 0) {
+        const cJSON *pred = cJSON_GetObjectItemCaseSensitive(spec, "predictor");
+
+        if (pred == NULL) {
+            pred = cJSON_GetObjectItemCaseSensitive(
+                    cJSON_GetObjectItemCaseSensitive(spec, "default"),
+                    "predictor");
+        }
+        copy_count(&o->min_scale,
+                   cJSON_GetObjectItemCaseSensitive(pred, "minReplicas"));
+        return;
+    }
+    if (strcmp(kind, "Service") == 0 && knative) {
+        md = cJSON_GetObjectItemCaseSensitive(
+                cJSON_GetObjectItemCaseSensitive(spec, "template"), "metadata");
+    } else if (strcmp(kind, "Revision") == 0 && knative) {
+        md = cJSON_GetObjectItemCaseSensitive(item, "metadata");
+    } else {
+        return;
+    }
+    for (i = 0; i < sizeof(keys) / sizeof(keys[0]) && o->min_scale == NULL;
+         i++) {
+        copy_count(&o->min_scale,
+                   cJSON_GetObjectItemCaseSensitive(
+                           cJSON_GetObjectItemCaseSensitive(md, "annotations"),
+                           keys[i]));
+    }
+    if (o->min_scale == NULL) {
+        copy(&o->min_scale, "");
+    }
+}
+
 static void
 read_object(struct kt_object *o, const cJSON *item, const char *kind,
             const char *buf, size_t from, size_t to, long line)
@@ -428,6 +495,7 @@ read_object(struct kt_object *o, const cJSON *item, const char *kind,
     copy(&o->message, str_at(status, "message"));
     read_conditions(o, cJSON_GetObjectItemCaseSensitive(status, "conditions"),
                     buf, from, to, line);
+    read_min_scale(o, item, kind);
     if (strcmp(kind, "Pod") == 0) {
         const cJSON *vol;
 

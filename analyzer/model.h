@@ -80,7 +80,8 @@ struct kt_object {
     char *labels;          /* "k=v", comma separated */
     char *version;         /* nodes: kubelet version ("v1.27.3") */
     char *min_scale;       /* InferenceService, Knative Service or
-                              Revision: minimum replicas as written */
+                              Revision: minimum replicas as written;
+                              "" for a Knative object without it */
     bool is_default_class; /* StorageClasses: the default annotation */
     long line;             /* line where the object starts, 0 if unknown */
 

@@ -1157,6 +1157,56 @@ free_of_null_does_nothing(void **state)
     describe_free(NULL);
 }
 
+/* `kubectl describe inferenceservice`: the generic describer prints the
+ * predictor's minReplicas as Min Replicas under Spec: Predictor:. Other
+ * Spec: keys, and the Spec: of other kinds, are not read. */
+static const char isvc_describe[] =
+        "Name:         sklearn-iris\n"
+        "Namespace:    kserve-test\n"
+        "Labels:       <none>\n"
+        "Annotations:  serving.kserve.io/deploymentMode: Serverless\n"
+        "API Version:  serving.kserve.io/v1beta1\n"
+        "Kind:         InferenceService\n"
+        "Metadata:\n"
+        "  Creation Timestamp:  2024-06-11T09:20:04Z\n"
+        "  UID:                 0b7e5a52-1d8e-4f0c-9a57-3c2d1e0f9a8b\n"
+        "Spec:\n"
+        "  Predictor:\n"
+        "    Min Replicas:  0\n"
+        "    Sklearn:\n"
+        "      Storage Uri:  gs://kfserving-examples/models/sklearn/1.0/model\n"
+        "  Transformer:\n"
+        "    Min Replicas:  3\n"
+        "Status:\n"
+        "  URL:  http://sklearn-iris.kserve-test.example.com\n"
+        "Events:  <none>\n"
+        "\n"
+        "\n"
+        "Name:         train\n"
+        "Namespace:    kserve-test\n"
+        "API Version:  kubeflow.org/v1\n"
+        "Kind:         PyTorchJob\n"
+        "Spec:\n"
+        "  Predictor:\n"
+        "    Min Replicas:  0\n"
+        "Events:  <none>\n";
+
+static void
+inferenceservice_min_replicas_is_read(void **state)
+{
+    struct got g = { 0 };
+
+    (void)state;
+    assert_int_equal(feed(&g, isvc_describe), KT_OK);
+    assert_int_equal(g.n_objs, 2);
+    assert_string_equal(g.objs[0].kind, "InferenceService");
+    assert_string_equal(g.objs[0].min_scale, "0");
+    assert_string_equal(g.objs[0].uid, "0b7e5a52-1d8e-4f0c-9a57-3c2d1e0f9a8b");
+    assert_string_equal(g.objs[1].kind, "PyTorchJob");
+    assert_null(g.objs[1].min_scale);
+    got_fini(&g);
+}
+
 int
 main(void)
 {
@@ -1169,6 +1219,7 @@ main(void)
         cmocka_unit_test(cordoned_node_gets_unschedulable_taint),
         cmocka_unit_test(node_condition_message_continues_on_unindented_lines),
         cmocka_unit_test(generic_describer_reads_kind_uid_and_condition_list),
+        cmocka_unit_test(inferenceservice_min_replicas_is_read),
         cmocka_unit_test(workflow_status_phase_and_multiline_message_are_read),
         cmocka_unit_test(two_pods_in_one_buffer_become_two_objects),
         cmocka_unit_test(truncated_events_table_keeps_complete_rows),

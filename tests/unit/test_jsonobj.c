@@ -21,6 +21,7 @@ struct seen {
     size_t n_events;
     char kind[8][64];
     char name[8][64];
+    char min_scale[8][16]; /* "(null)" when not set */
     long line[8];
     char state[8][64];
     char reason[8][64];
@@ -53,6 +54,8 @@ on_object(void *ctx, const struct kt_object *o)
     }
     put(s->kind[i], 64, o->kind);
     put(s->name[i], 64, o->name);
+    snprintf(s->min_scale[i], 16, "%s",
+             o->min_scale != NULL ? o->min_scale : "(null)");
     s->line[i] = o->line;
     if (o->n_containers > 0) {
         put(s->state[i], 64, o->containers[0].state);
@@ -309,6 +312,61 @@ strings_with_brackets_do_not_confuse_item_lines(void **state)
     assert_int_equal(s.line[1], 3);
 }
 
+/* Serving objects: KServe's minReplicas as written, Knative's min-scale
+ * annotation on a Service's template or a Revision, "" for a Knative
+ * object that leaves it to the default (scale to zero), and nothing for
+ * a core Service of the same kind name. */
+static const char serving_list[] =
+        "{\"kind\": \"List\", \"items\": [\n"
+        "{\"apiVersion\": \"serving.kserve.io/v1beta1\",\n"
+        " \"kind\": \"InferenceService\",\n"
+        " \"metadata\": {\"name\": \"mnist\", \"namespace\": \"a\"},\n"
+        " \"spec\": {\"predictor\": {\"minReplicas\": 0}}},\n"
+        "{\"apiVersion\": \"serving.kserve.io/v1beta1\",\n"
+        " \"kind\": \"InferenceService\",\n"
+        " \"metadata\": {\"name\": \"iris\", \"namespace\": \"a\"},\n"
+        " \"spec\": {\"predictor\": {\"sklearn\": {}}}},\n"
+        "{\"apiVersion\": \"serving.knative.dev/v1\", \"kind\": \"Service\",\n"
+        " \"metadata\": {\"name\": \"hello\", \"namespace\": \"a\"},\n"
+        " \"spec\": {\"template\": {\"metadata\": {\"annotations\":\n"
+        "   {\"autoscaling.knative.dev/min-scale\": \"2\"}}}}},\n"
+        "{\"apiVersion\": \"serving.knative.dev/v1\", \"kind\": \"Service\",\n"
+        " \"metadata\": {\"name\": \"bare\", \"namespace\": \"a\"},\n"
+        " \"spec\": {\"template\": {\"spec\": {}}}},\n"
+        "{\"apiVersion\": \"serving.knative.dev/v1\", \"kind\": \"Revision\",\n"
+        " \"metadata\": {\"name\": \"hello-00001\", \"namespace\": \"a\",\n"
+        "  \"annotations\": {\"autoscaling.knative.dev/minScale\": \"0\"}}},\n"
+        "{\"apiVersion\": \"v1\", \"kind\": \"Service\",\n"
+        " \"metadata\": {\"name\": \"hello\", \"namespace\": \"a\"},\n"
+        " \"spec\": {\"type\": \"ExternalName\"}},\n"
+        "{\"apiVersion\": \"serving.kubeflow.org/v1alpha2\",\n"
+        " \"kind\": \"InferenceService\",\n"
+        " \"metadata\": {\"name\": \"old\", \"namespace\": \"a\"},\n"
+        " \"spec\": {\"default\": {\"predictor\": {\"minReplicas\": \"1\"}}}}\n"
+        "]}\n";
+
+static void
+serving_objects_give_their_minimum_scale(void **state)
+{
+    struct seen s;
+    size_t n;
+
+    (void)state;
+    assert_int_equal(extract(serving_list, NULL, &s, &n), KT_OK);
+    assert_int_equal(n, 7);
+    assert_string_equal(s.kind[0], "InferenceService");
+    assert_string_equal(s.min_scale[0], "0");
+    assert_string_equal(s.min_scale[1], "(null)"); /* KServe default 1 */
+    assert_string_equal(s.kind[2], "Service");
+    assert_string_equal(s.min_scale[2], "2");
+    assert_string_equal(s.min_scale[3], ""); /* Knative default */
+    assert_string_equal(s.kind[4], "Revision");
+    assert_string_equal(s.min_scale[4], "0");
+    assert_string_equal(s.kind[5], "Service");
+    assert_string_equal(s.min_scale[5], "(null)"); /* core Service */
+    assert_string_equal(s.min_scale[6], "1");
+}
+
 int
 main(void)
 {
@@ -323,6 +381,7 @@ main(void)
         cmocka_unit_test(concatenated_documents_are_each_read_with_their_lines),
         cmocka_unit_test(nesting_past_the_limit_is_refused_before_parsing),
         cmocka_unit_test(strings_with_brackets_do_not_confuse_item_lines),
+        cmocka_unit_test(serving_objects_give_their_minimum_scale),
     };
 
     return cmocka_run_group_tests(tests, NULL, NULL);

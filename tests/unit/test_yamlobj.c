@@ -27,6 +27,7 @@ struct seen_object {
     char node[64];
     char taints[128];
     char labels[128];
+    char min_scale[16]; /* "(null)" when not set */
     long line;
     size_t message_len;
     bool has_created;
@@ -90,6 +91,8 @@ on_object(void *ctx, const struct kt_object *o)
     put(so->kind, sizeof(so->kind), o->kind);
     put(so->name, sizeof(so->name), o->name);
     put(so->namespace, sizeof(so->namespace), o->namespace);
+    snprintf(so->min_scale, sizeof(so->min_scale), "%s",
+             o->min_scale != NULL ? o->min_scale : "(null)");
     put(so->node, sizeof(so->node), o->node);
     put(so->taints, sizeof(so->taints), o->taints);
     put(so->labels, sizeof(so->labels), o->labels);
@@ -744,6 +747,48 @@ sink_error_stops_the_stream(void **state)
     free(s);
 }
 
+/* `kubectl get inferenceservice,ksvc -o yaml`: minReplicas is a YAML
+ * integer, the Knative annotation a quoted string. */
+static const char serving_yaml[] =
+        "apiVersion: v1\n"
+        "kind: List\n"
+        "items:\n"
+        "- apiVersion: serving.kserve.io/v1beta1\n"
+        "  kind: InferenceService\n"
+        "  metadata:\n"
+        "    name: mnist\n"
+        "    namespace: team-a\n"
+        "  spec:\n"
+        "    predictor:\n"
+        "      minReplicas: 0\n"
+        "- apiVersion: serving.knative.dev/v1\n"
+        "  kind: Service\n"
+        "  metadata:\n"
+        "    name: mnist-predictor\n"
+        "    namespace: team-a\n"
+        "  spec:\n"
+        "    template:\n"
+        "      metadata:\n"
+        "        annotations:\n"
+        "          autoscaling.knative.dev/min-scale: \"0\"\n";
+
+static void
+serving_yaml_gives_minimum_scale(void **state)
+{
+    struct seen *s = seen_new();
+    struct kt_err err;
+    size_t n = 0;
+
+    (void)state;
+    assert_int_equal(extract(serving_yaml, NULL, s, &n, &err), KT_OK);
+    assert_int_equal(n, 2);
+    assert_string_equal(s->o[0].kind, "InferenceService");
+    assert_string_equal(s->o[0].min_scale, "0");
+    assert_string_equal(s->o[1].kind, "Service");
+    assert_string_equal(s->o[1].min_scale, "0");
+    free(s);
+}
+
 int
 main(void)
 {
@@ -767,6 +812,7 @@ main(void)
         cmocka_unit_test(mapping_key_that_is_not_a_scalar_is_refused),
         cmocka_unit_test(long_scalar_is_cut_on_a_character_boundary),
         cmocka_unit_test(sink_error_stops_the_stream),
+        cmocka_unit_test(serving_yaml_gives_minimum_scale),
     };
 
     return cmocka_run_group_tests(tests, NULL, NULL);
