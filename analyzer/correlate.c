@@ -210,87 +210,100 @@ finding_fini(struct finding *f)
  *     lookup mysql", "metadata-grpc-service:8080") is explained by that
  *     workload's finding: its dependency is down; records the two share
  *     do not count. */
-static const char links_sql[] =
-        "SELECT c.id, e.id, 1, 'the same pod fails for this reason'"
-        " FROM findings c JOIN findings e ON e.namespace = c.namespace"
-        " AND e.kind = c.kind AND e.name = c.name"
-        " WHERE (e.category = 'crashloop' AND c.category != 'crashloop')"
-        " OR (e.category = 'resource-scheduling' AND c.category IN"
-        " ('gpu-scheduling', 'pvc-storage', 'node-health'))"
-        " UNION ALL "
-        "SELECT c.id, e.id, 2, 'the pod mounts PVC ' || c.name"
-        " FROM findings c JOIN objects p ON p.kind = 'Pod'"
-        " AND p.namespace = c.namespace"
-        " AND ',' || p.claims || ',' LIKE '%,' || c.name || ',%'"
-        " JOIN findings e ON e.kind = 'Pod' AND e.namespace = p.namespace"
-        " AND e.name = p.name WHERE c.kind = 'PersistentVolumeClaim'"
-        " UNION ALL "
-        "SELECT c.id, e.id, 3, 'the pod runs on node ' || c.name"
-        " FROM findings c JOIN objects p ON p.kind = 'Pod' AND p.node = c.name"
-        " JOIN findings e ON e.kind = 'Pod' AND e.namespace = p.namespace"
-        " AND e.name = p.name WHERE c.kind = 'Node'"
-        " AND c.category != 'gpu-scheduling'"
-        " AND e.category NOT IN ('gpu-scheduling', 'resource-scheduling')"
-        " UNION ALL "
-        "SELECT c.id, e.id, 4, 'its device plugin pod ' || c.name || ' fails'"
-        " FROM findings c JOIN objects p ON p.kind = 'Pod'"
-        " AND p.namespace = c.namespace AND p.name = c.name"
-        " JOIN findings e ON e.kind = 'Node' AND e.name = p.node"
-        " WHERE c.kind = 'Pod' AND c.name LIKE '%device-plugin%'"
-        " AND e.category = 'gpu-scheduling'"
-        " UNION ALL "
-        "SELECT c.id, e.id, 5, 'node ' || c.name || ' offers no GPU'"
-        " FROM findings c JOIN findings e ON e.kind = 'Pod'"
-        " AND e.category = 'gpu-scheduling' JOIN objects p"
-        " ON p.kind = 'Pod' AND p.namespace = e.namespace"
-        " AND p.name = e.name AND coalesce(p.node, '') = ''"
-        " WHERE c.kind = 'Node' AND c.category = 'gpu-scheduling'"
-        " UNION ALL "
-        "SELECT c.id, e.id, 6, 'its pod ' || c.name || ' fails'"
-        " FROM findings e JOIN objects p ON p.kind = 'Pod'"
-        " AND p.namespace = e.namespace AND ((p.owner_kind = e.kind"
-        " AND p.owner_name = e.name) OR EXISTS (SELECT 1 FROM objects r"
-        " WHERE r.kind = p.owner_kind AND r.namespace = p.namespace"
-        " AND r.name = p.owner_name AND r.owner_kind = e.kind"
-        " AND r.owner_name = e.name))"
-        " JOIN findings c ON c.kind = 'Pod' AND c.namespace = p.namespace"
-        " AND c.name = p.name WHERE e.kind != 'Pod'"
-        " UNION ALL "
-        "SELECT c.id, e.id, 7, 'its records are part of the finding on '"
-        " || c.name FROM findings c JOIN findings e ON NOT (e.namespace ="
-        " c.namespace AND e.kind = c.kind AND e.name = c.name)"
-        " WHERE EXISTS (SELECT 1 FROM matches d WHERE d.source = 'detector'"
-        " AND d.category = c.category AND d.namespace = c.namespace"
-        " AND d.kind = c.kind AND d.name = c.name)"
-        " AND EXISTS (SELECT 1 FROM matches m WHERE m.strong = 1"
-        " AND m.source != 'detector' AND m.category = e.category"
-        " AND m.namespace = e.namespace AND m.kind = e.kind"
-        " AND m.name = e.name)"
-        " AND NOT EXISTS (SELECT 1 FROM matches m WHERE m.strong = 1"
-        " AND m.category = e.category AND m.namespace = e.namespace"
-        " AND m.kind = e.kind AND m.name = e.name AND NOT EXISTS ("
-        " SELECT 1 FROM matches k WHERE k.category = c.category"
-        " AND k.namespace = c.namespace AND k.kind = c.kind"
-        " AND k.name = c.name AND k.source = m.source"
-        " AND k.source_id = m.source_id))"
-        " UNION ALL "
-        "SELECT c.id, e.id, 8, 'its records name ' || w.name || ', which fails'"
-        " FROM (SELECT f.id AS id, kt_workload(f.name, p.owner_kind,"
-        " p.owner_name) AS name FROM findings f JOIN objects p"
-        " ON p.kind = 'Pod' AND p.namespace = f.namespace AND p.name = f.name"
-        " WHERE f.kind = 'Pod') w JOIN findings c ON c.id = w.id"
-        " JOIN findings e ON NOT (e.namespace = c.namespace"
-        " AND e.kind = c.kind AND e.name = c.name)"
-        " WHERE e.category IN ('metadata-db', 'crashloop', 'dns',"
-        " 'pipeline-execution', 'serving', 'auth', 'istio')"
-        " AND (c.first_seen IS NULL OR e.last_seen IS NULL"
-        " OR julianday(c.first_seen) <= julianday(e.last_seen))"
-        " AND EXISTS (SELECT 1 FROM matches m WHERE m.category = e.category"
-        " AND m.namespace = e.namespace AND m.kind = e.kind"
-        " AND m.name = e.name AND kt_mentions(m.text, w.name)"
-        " AND NOT EXISTS (SELECT 1 FROM matches k WHERE k.namespace ="
-        " c.namespace AND k.kind = c.kind AND k.name = c.name"
-        " AND k.source = m.source AND k.source_id = m.source_id))";
+/* Each rule's query gives (cause id, effect id, reason), in rule order. */
+static const char *const links_sql[] = {
+    /* 1: one subject */
+    "SELECT c.id, e.id, 'the same pod fails for this reason'"
+    " FROM findings c JOIN findings e ON e.namespace = c.namespace"
+    " AND e.kind = c.kind AND e.name = c.name"
+    " WHERE (e.category = 'crashloop' AND c.category != 'crashloop')"
+    " OR (e.category = 'resource-scheduling' AND c.category IN"
+    " ('gpu-scheduling', 'pvc-storage', 'node-health'))",
+
+    /* 2: a mounted PVC */
+    "SELECT c.id, e.id, 'the pod mounts PVC ' || c.name"
+    " FROM findings c JOIN objects p ON p.kind = 'Pod'"
+    " AND p.namespace = c.namespace"
+    " AND ',' || p.claims || ',' LIKE '%,' || c.name || ',%'"
+    " JOIN findings e ON e.kind = 'Pod' AND e.namespace = p.namespace"
+    " AND e.name = p.name WHERE c.kind = 'PersistentVolumeClaim'",
+
+    /* 3: the node */
+    "SELECT c.id, e.id, 'the pod runs on node ' || c.name"
+    " FROM findings c JOIN objects p ON p.kind = 'Pod' AND p.node = c.name"
+    " JOIN findings e ON e.kind = 'Pod' AND e.namespace = p.namespace"
+    " AND e.name = p.name WHERE c.kind = 'Node'"
+    " AND c.category != 'gpu-scheduling'"
+    " AND e.category NOT IN ('gpu-scheduling', 'resource-scheduling')",
+
+    /* 4: the device plugin */
+    "SELECT c.id, e.id, 'its device plugin pod ' || c.name || ' fails'"
+    " FROM findings c JOIN objects p ON p.kind = 'Pod'"
+    " AND p.namespace = c.namespace AND p.name = c.name"
+    " JOIN findings e ON e.kind = 'Node' AND e.name = p.node"
+    " WHERE c.kind = 'Pod' AND c.name LIKE '%device-plugin%'"
+    " AND e.category = 'gpu-scheduling'",
+
+    /* 5: a GPU node */
+    "SELECT c.id, e.id, 'node ' || c.name || ' offers no GPU'"
+    " FROM findings c JOIN findings e ON e.kind = 'Pod'"
+    " AND e.category = 'gpu-scheduling' JOIN objects p"
+    " ON p.kind = 'Pod' AND p.namespace = e.namespace"
+    " AND p.name = e.name AND coalesce(p.node, '') = ''"
+    " WHERE c.kind = 'Node' AND c.category = 'gpu-scheduling'",
+
+    /* 6: the owner */
+    "SELECT c.id, e.id, 'its pod ' || c.name || ' fails'"
+    " FROM findings e JOIN objects p ON p.kind = 'Pod'"
+    " AND p.namespace = e.namespace AND ((p.owner_kind = e.kind"
+    " AND p.owner_name = e.name) OR EXISTS (SELECT 1 FROM objects r"
+    " WHERE r.kind = p.owner_kind AND r.namespace = p.namespace"
+    " AND r.name = p.owner_name AND r.owner_kind = e.kind"
+    " AND r.owner_name = e.name))"
+    " JOIN findings c ON c.kind = 'Pod' AND c.namespace = p.namespace"
+    " AND c.name = p.name WHERE e.kind != 'Pod'",
+
+    /* 7: records a detector cited */
+    "SELECT c.id, e.id, 'its records are part of the finding on '"
+    " || c.name FROM findings c JOIN findings e ON NOT (e.namespace ="
+    " c.namespace AND e.kind = c.kind AND e.name = c.name)"
+    " WHERE EXISTS (SELECT 1 FROM matches d WHERE d.source = 'detector'"
+    " AND d.category = c.category AND d.namespace = c.namespace"
+    " AND d.kind = c.kind AND d.name = c.name)"
+    " AND EXISTS (SELECT 1 FROM matches m WHERE m.strong = 1"
+    " AND m.source != 'detector' AND m.category = e.category"
+    " AND m.namespace = e.namespace AND m.kind = e.kind"
+    " AND m.name = e.name)"
+    " AND NOT EXISTS (SELECT 1 FROM matches m WHERE m.strong = 1"
+    " AND m.category = e.category AND m.namespace = e.namespace"
+    " AND m.kind = e.kind AND m.name = e.name AND NOT EXISTS ("
+    " SELECT 1 FROM matches k WHERE k.category = c.category"
+    " AND k.namespace = c.namespace AND k.kind = c.kind"
+    " AND k.name = c.name AND k.source = m.source"
+    " AND k.source_id = m.source_id))",
+
+    /* 8: a named dependency */
+    "SELECT c.id, e.id, 'its records name ' || w.name || ', which fails'"
+    " FROM (SELECT f.id AS id, kt_workload(f.name, p.owner_kind,"
+    " p.owner_name) AS name FROM findings f JOIN objects p"
+    " ON p.kind = 'Pod' AND p.namespace = f.namespace AND p.name = f.name"
+    " WHERE f.kind = 'Pod') w JOIN findings c ON c.id = w.id"
+    " JOIN findings e ON NOT (e.namespace = c.namespace"
+    " AND e.kind = c.kind AND e.name = c.name)"
+    " WHERE e.category IN ('metadata-db', 'crashloop', 'dns',"
+    " 'pipeline-execution', 'serving', 'auth', 'istio')"
+    " AND NOT EXISTS (SELECT 1 FROM objects q WHERE q.kind = 'Pod'"
+    " AND q.namespace = e.namespace AND q.name = e.name"
+    " AND kt_workload(q.name, q.owner_kind, q.owner_name) = w.name)"
+    " AND (c.first_seen IS NULL OR e.last_seen IS NULL"
+    " OR julianday(c.first_seen) <= julianday(e.last_seen))"
+    " AND EXISTS (SELECT 1 FROM matches m WHERE m.category = e.category"
+    " AND m.namespace = e.namespace AND m.kind = e.kind"
+    " AND m.name = e.name AND kt_mentions(m.text, w.name)"
+    " AND NOT EXISTS (SELECT 1 FROM matches k WHERE k.namespace ="
+    " c.namespace AND k.kind = c.kind AND k.name = c.name"
+    " AND k.source = m.source AND k.source_id = m.source_id))",
+};
 
 /* Is seg a generated name segment: a ReplicaSet hash or a pod's random
  * suffix (lower-case letters and digits, 4 to 10 long, with a digit, or
@@ -310,7 +323,8 @@ is_generated(const char *seg)
 /* The workload a pod belongs to, as other components name it: its
  * Deployment (the ReplicaSet's name without the hash), StatefulSet,
  * DaemonSet or Job, else its own name without generated suffixes; then
- * without "-deployment" or "-statefulset", which clients do not say. */
+ * without "-deployment" or "-statefulset", which clients do not say,
+ * unless what is left is one word ("metadata"), too common to mean it. */
 static void
 workload_fn(sqlite3_context *ctx, int argc, sqlite3_value **argv)
 {
@@ -347,7 +361,8 @@ workload_fn(sqlite3_context *ctx, int argc, sqlite3_value **argv)
     for (i = 0; i < sizeof(suffixes) / sizeof(suffixes[0]); i++) {
         size_t sl = strlen(suffixes[i]);
 
-        if (len > sl && strcmp(w + len - sl, suffixes[i]) == 0) {
+        if (len > sl && strcmp(w + len - sl, suffixes[i]) == 0 &&
+            memchr(w, '-', len - sl) != NULL) {
             w[len - sl] = '\0';
             len -= sl;
         }
@@ -441,17 +456,18 @@ link_causes(sqlite3 *db, struct finding *f, size_t n, struct kt_err *err)
                                 mentions_fn, NULL, NULL) != SQLITE_OK) {
         return db_err(db, err, "cannot register link functions");
     }
-    if (sqlite3_prepare_v2(db, links_sql, -1, &s, NULL) != SQLITE_OK) {
-        return db_err(db, err, "cannot prepare links");
-    }
     /* Strongest rules first, so that an effect keeps its best cause. */
-    for (rule = 1; rule <= 8; rule++) {
+    for (rule = 1; rule <= (int)(sizeof(links_sql) / sizeof(links_sql[0]));
+         rule++) {
+        if (sqlite3_prepare_v2(db, links_sql[rule - 1], -1, &s, NULL) !=
+            SQLITE_OK) {
+            return db_err(db, err, "cannot prepare links");
+        }
         while (sqlite3_step(s) == SQLITE_ROW) {
             struct finding *c = find_id(f, n, sqlite3_column_int64(s, 0));
             struct finding *e = find_id(f, n, sqlite3_column_int64(s, 1));
 
-            if (sqlite3_column_int(s, 2) != rule || c == NULL || e == NULL ||
-                c == e) {
+            if (c == NULL || e == NULL || c == e) {
                 continue;
             }
             if (e->parent != 0) {
@@ -466,13 +482,12 @@ link_causes(sqlite3 *db, struct finding *f, size_t n, struct kt_err *err)
                 continue;
             }
             free(e->because);
-            e->because = kt_strdup0((const char *)sqlite3_column_text(s, 3));
+            e->because = kt_strdup0((const char *)sqlite3_column_text(s, 2));
             e->parent = c->id;
             e->link_rule = rule;
         }
-        sqlite3_reset(s);
+        sqlite3_finalize(s);
     }
-    sqlite3_finalize(s);
     return KT_OK;
 }
 
