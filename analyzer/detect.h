@@ -51,6 +51,14 @@ const char *detect_id(struct detect *d);
 long long detect_param_int(struct detect *d, const char *key, long long dflt);
 const char *detect_param_str(struct detect *d, const char *key,
                              const char *dflt);
+/* Lists and objects of parameters, reached by a dotted path of keys and
+ * array indexes ("rules.2.needs", "components.0.images.1"). _len gives
+ * the length of the array at path (0 when there is none); _at gives the
+ * string at path, or dflt. Strings are borrowed until the detector
+ * returns. */
+size_t detect_param_len(struct detect *d, const char *path);
+const char *detect_param_at(struct detect *d, const char *path,
+                            const char *dflt);
 enum kt_status detect_emit(struct detect *d, const struct detect_hit *h,
                            struct kt_err *err);
 /* Add a record as evidence to the last hit: source is "log", "event",
@@ -69,6 +77,8 @@ enum kt_status detect_not_checked(struct detect *d, const char *needs,
 /* The detectors. Each returns KT_OK when it ran or could not run for lack
  * of input, and an error only when the index itself failed. */
 enum kt_status detect_restart_storm(struct detect *d, struct kt_err *err);
+enum kt_status detect_version_drift(struct detect *d, struct kt_err *err);
+enum kt_status detect_api_removed(struct detect *d, struct kt_err *err);
 enum kt_status detect_no_default_class(struct detect *d, struct kt_err *err);
 enum kt_status detect_gpu_capacity(struct detect *d, struct kt_err *err);
 enum kt_status detect_gpu_plugin(struct detect *d, struct kt_err *err);
