@@ -348,9 +348,11 @@ seen_version(const struct comp_pods *cps, size_t i)
     return false;
 }
 
-/* The versions a rule asks for, as the report prints them. */
+/* The versions rule r asks for, as the report prints them; w is the
+ * version of the component the rule is about. */
 static void
-expected_text(struct detect *d, size_t r, char *buf, size_t cap)
+expected_text(struct detect *d, size_t r, const struct semver *w, char *buf,
+              size_t cap)
 {
     const char *expect = item_str(d, "rules", r, "expect");
     const char *from = item_str(d, "rules", r, "needs_from");
@@ -359,8 +361,10 @@ expected_text(struct detect *d, size_t r, char *buf, size_t cap)
 
     if (expect != NULL) {
         snprintf(buf, cap, "%s", expect);
+    } else if (same != NULL && strcmp(same, "minor") == 0) {
+        snprintf(buf, cap, "%ld.%ld.x", w->major, w->minor);
     } else if (same != NULL) {
-        snprintf(buf, cap, "the same %s release", same);
+        semver_format(w, buf, cap);
     } else if (from != NULL && below != NULL) {
         snprintf(buf, cap, "%s or newer, older than %s", from, below);
     } else if (from != NULL) {
@@ -422,8 +426,8 @@ cite_kube(struct detect *d, const struct kube_version *kv, struct kt_err *err)
 
 /* Report that rule r is broken by the pairing. The subject is the pod
  * of the needed component, or of the component itself when what it
- * needs is Kubernetes: that is the deployment a support engineer
- * changes. */
+ * needs is Kubernetes or the rule says "subject": "when": that is the
+ * deployment a support engineer changes. */
 static enum kt_status
 emit_drift(struct detect *d, size_t r, const struct pairing *pr,
            struct kt_err *err)
@@ -432,7 +436,11 @@ emit_drift(struct detect *d, size_t r, const struct pairing *pr,
     const char *needs = item_str(d, "rules", r, "needs");
     const char *wlabel = comp_label(d, when);
     const char *nlabel = comp_label(d, needs);
-    const struct comp_pod *subj = pr->pod != NULL ? pr->pod : pr->when;
+    const char *subject = item_str(d, "rules", r, "subject");
+    bool on_when = subject != NULL && strcmp(subject, "when") == 0;
+    const struct comp_pod *subj =
+            pr->pod != NULL && !on_when ? pr->pod : pr->when;
+    const struct comp_pod *other = subj == pr->pod ? pr->when : pr->pod;
     const char *nversion = pr->pod != NULL ? pr->pod->tag : pr->kv->text;
     char expected[200];
     char when_pod[600];
@@ -468,7 +476,7 @@ emit_drift(struct detect *d, size_t r, const struct pairing *pr,
     };
     enum kt_status st;
 
-    expected_text(d, r, expected, sizeof(expected));
+    expected_text(d, r, &pr->when->v, expected, sizeof(expected));
     snprintf(when_pod, sizeof(when_pod), "%s/%s", pr->when->namespace,
              pr->when->name);
     if (pr->pod != NULL) {
@@ -485,8 +493,8 @@ emit_drift(struct detect *d, size_t r, const struct pairing *pr,
     h.file_id = subj->file_id;
     h.line = subj->line;
     st = detect_emit(d, &h, err);
-    if (st == KT_OK && pr->pod != NULL) {
-        st = cite_pod(d, pr->when, wlabel, err);
+    if (st == KT_OK && other != NULL) {
+        st = cite_pod(d, other, other == pr->pod ? nlabel : wlabel, err);
     }
     if (st == KT_OK && pr->pod == NULL) {
         st = cite_kube(d, pr->kv, err);
@@ -721,8 +729,10 @@ detect_api_removed(struct detect *d, struct kt_err *err)
                                "use",    NULL,         "k8s_version",
                                kv.text,  "k8s_source", kv.from,
                                NULL };
-        struct detect_hit h = { col(s, 2), col(s, 3), col(s, 4), NULL, 0,
-                                0,         NULL,      col(s, 8), vars };
+        char kube_text[420];
+        struct detect_hit h = { col(s, 2), col(s, 3),  col(s, 4),
+                                NULL,      kv.file_id, kv.line,
+                                NULL,      kube_text,  vars };
         long i;
 
         if (!parse_no_match(col(s, 8), kind, sizeof(kind), apiver,
@@ -751,13 +761,12 @@ detect_api_removed(struct detect *d, struct kt_err *err)
             if (vars[7] == NULL) {
                 vars[7] = "no replacement";
             }
-            h.file_id = sqlite3_column_int64(s, 5);
-            h.line = sqlite3_column_int64(s, 6);
+            /* The hit quotes the Kubernetes version; the requests that
+             * failed are cited below, which marks them explained. */
+            snprintf(kube_text, sizeof(kube_text), "Kubernetes %s (%s)",
+                     kv.text, kv.from);
             h.ts = sqlite3_column_type(s, 7) == SQLITE_NULL ? NULL : col(s, 7);
             st = detect_emit(d, &h, err);
-            if (st == KT_OK) {
-                st = cite_kube(d, &kv, err);
-            }
         }
         if (st == KT_OK) {
             st = detect_cite(
