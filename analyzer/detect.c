@@ -124,6 +124,14 @@ detect_param_len(struct detect *d, const char *path)
     return cJSON_IsArray(v) ? (size_t)cJSON_GetArraySize(v) : 0;
 }
 
+bool
+detect_param_is_set(struct detect *d, const char *path)
+{
+    const cJSON *v = param_at(d, path);
+
+    return v != NULL && !cJSON_IsNull(v);
+}
+
 const char *
 detect_param_at(struct detect *d, const char *path, const char *dflt)
 {

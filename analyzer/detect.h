@@ -53,10 +53,12 @@ const char *detect_param_str(struct detect *d, const char *key,
                              const char *dflt);
 /* Lists and objects of parameters, reached by a dotted path of keys and
  * array indexes ("rules.2.needs", "components.0.images.1"). _len gives
- * the length of the array at path (0 when there is none); _at gives the
- * string at path, or dflt. Strings are borrowed until the detector
- * returns. */
+ * the length of the array at path (0 when there is none); _is_set says
+ * whether path holds any value but null; _at gives the string at path,
+ * or dflt (also when the value is not a string). Strings are borrowed
+ * until the detector returns. */
 size_t detect_param_len(struct detect *d, const char *path);
+bool detect_param_is_set(struct detect *d, const char *path);
 const char *detect_param_at(struct detect *d, const char *path,
                             const char *dflt);
 enum kt_status detect_emit(struct detect *d, const struct detect_hit *h,

@@ -42,6 +42,7 @@ struct comp_pod {
     long long object_id;
     long long file_id;
     long long line;
+    bool first; /* no earlier pod of the component has this version */
 };
 
 struct comp_pods {
@@ -266,6 +267,28 @@ pods_free(struct comp_pods *cps)
     cps->n = 0;
 }
 
+/* Mark the first pod of each version of each component: one finding per
+ * version, about the pod the component lists first. The pods are sorted
+ * by component, so only the run of the same component is scanned. */
+static void
+mark_first_versions(struct comp_pods *cps)
+{
+    size_t start = 0;
+    size_t i;
+    size_t k;
+
+    for (i = 0; i < cps->n; i++) {
+        if (cps->p[i].comp != cps->p[start].comp) {
+            start = i;
+        }
+        cps->p[i].first = true;
+        for (k = start; k < i && cps->p[i].first; k++) {
+            cps->p[i].first = !cps->p[k].first ||
+                              semver_cmp(&cps->p[k].v, &cps->p[i].v) != 0;
+        }
+    }
+}
+
 /* Every pod running a component image with a known version, ordered by
  * component, then by the image the component lists first (the API
  * server before the UI), then by namespace and name. A pod counts once
@@ -328,24 +351,9 @@ load_pods(struct detect *d, struct comp_pods *cps, struct kt_err *err)
     sqlite3_finalize(s);
     if (st == KT_OK) {
         qsort(cps->p, cps->n, sizeof(*cps->p), pod_order);
+        mark_first_versions(cps);
     }
     return st;
-}
-
-/* Whether an earlier pod of the same component has the same version:
- * one finding per version, about the pod the component lists first. */
-static bool
-seen_version(const struct comp_pods *cps, size_t i)
-{
-    size_t k;
-
-    for (k = 0; k < i; k++) {
-        if (cps->p[k].comp == cps->p[i].comp &&
-            semver_cmp(&cps->p[k].v, &cps->p[i].v) == 0) {
-            return true;
-        }
-    }
-    return false;
 }
 
 /* The versions rule r asks for, as the report prints them; w is the
@@ -502,6 +510,27 @@ emit_drift(struct detect *d, size_t r, const struct pairing *pr,
     return st;
 }
 
+/* Whether every bound rule r sets is a string: a JSON number (2.2) would
+ * otherwise read as an open bound. */
+static bool
+rule_is_valid(struct detect *d, size_t r)
+{
+    static const char *const keys[] = { "from", "below", "needs_from",
+                                        "needs_below", "same" };
+    size_t i;
+
+    for (i = 0; i < sizeof(keys) / sizeof(keys[0]); i++) {
+        char path[PATH_MAX_LEN];
+
+        snprintf(path, sizeof(path), "rules.%zu.%s", r, keys[i]);
+        if (detect_param_is_set(d, path) &&
+            detect_param_at(d, path, NULL) == NULL) {
+            return false;
+        }
+    }
+    return true;
+}
+
 /* Check rule r against every version of its component that runs.
  * *needs_kube is set when the rule needed the Kubernetes version. */
 static enum kt_status
@@ -517,14 +546,14 @@ check_rule(struct detect *d, size_t r, const struct comp_pods *cps,
     size_t i;
     size_t k;
 
-    if (wc < 0 || (!kube && nc < 0)) {
-        return KT_OK; /* names no listed component */
+    if (wc < 0 || (!kube && nc < 0) || !rule_is_valid(d, r)) {
+        return KT_OK; /* names no listed component, or a bound is no text */
     }
     for (i = 0; st == KT_OK && i < cps->n; i++) {
         const struct comp_pod *w = &cps->p[i];
         struct pairing pr = { w, NULL, kv };
 
-        if (w->comp != (size_t)wc || seen_version(cps, i) ||
+        if (w->comp != (size_t)wc || !w->first ||
             semver_in_range(&w->v, item_str(d, "rules", r, "from"),
                             item_str(d, "rules", r, "below")) != 1) {
             continue;
@@ -540,7 +569,7 @@ check_rule(struct detect *d, size_t r, const struct comp_pods *cps,
         for (k = 0; st == KT_OK && k < cps->n; k++) {
             const struct comp_pod *n = &cps->p[k];
 
-            if (n->comp != (size_t)nc || seen_version(cps, k) ||
+            if (n->comp != (size_t)nc || !n->first ||
                 rule_allows(d, r, &w->v, &n->v) != 0) {
                 continue;
             }
