@@ -15,8 +15,8 @@
 
 #include "semver.h"
 
-/* Component pods kept per run. A cluster runs a few dozen component pods;
- * pipeline step pods each carry an executor image, hence the margin. */
+/* Component versions kept per run: one pod per component and version (a
+ * cluster runs a handful); past it, further versions are not checked. */
 #define DRIFT_MAX_PODS 4096
 
 /* Findings one detector writes per run: a table mistake must not flood
@@ -289,6 +289,71 @@ mark_first_versions(struct comp_pods *cps)
     }
 }
 
+/* Whether a pod (namespace ns, name) running cp comes before the pod
+ * kept in old: the image the component lists first, then namespace and
+ * name. */
+static bool
+better_pod(const struct comp_pod *cp, const char *ns, const char *name,
+           const struct comp_pod *old)
+{
+    int c;
+
+    if (cp->pref != old->pref) {
+        return cp->pref < old->pref;
+    }
+    c = strcmp(ns, old->namespace);
+    return c != 0 ? c < 0 : strcmp(name, old->name) < 0;
+}
+
+/* Keep the pod of row s whose image (len bytes at image) classify_image()
+ * just read into cps->p[cps->n]: unless the pod already counts for that
+ * component (pods from index first on are this row's), and unless an
+ * earlier pod of the same version comes first in the order of
+ * better_pod(), whose place it takes otherwise. */
+static enum kt_status
+keep_pod(struct comp_pods *cps, size_t first, sqlite3_stmt *s,
+         const char *image, size_t len, struct kt_err *err)
+{
+    struct comp_pod *cp = &cps->p[cps->n];
+    struct comp_pod *slot = cp;
+    size_t k;
+
+    for (k = first; k < cps->n; k++) {
+        if (cps->p[k].comp == cp->comp) {
+            return KT_OK;
+        }
+    }
+    for (k = 0; k < first; k++) {
+        if (cps->p[k].comp == cp->comp &&
+            semver_cmp(&cps->p[k].v, &cp->v) == 0) {
+            if (!better_pod(cp, col(s, 1), col(s, 2), &cps->p[k])) {
+                return KT_OK;
+            }
+            slot = &cps->p[k];
+            free(slot->namespace);
+            free(slot->name);
+            free(slot->image);
+            *slot = *cp;
+            break;
+        }
+    }
+    slot->object_id = sqlite3_column_int64(s, 0);
+    slot->namespace = kt_strdup0(col(s, 1));
+    slot->name = kt_strdup0(col(s, 2));
+    slot->image = malloc(len + 1);
+    slot->file_id = sqlite3_column_int64(s, 5);
+    slot->line = sqlite3_column_int64(s, 6);
+    if (slot == cp) {
+        cps->n++;
+    }
+    if (slot->namespace == NULL || slot->name == NULL || slot->image == NULL) {
+        return kt_err_set(err, KT_ENOMEM, "out of memory");
+    }
+    memcpy(slot->image, image, len);
+    slot->image[len] = '\0';
+    return KT_OK;
+}
+
 /* Every pod running a component image with a known version, ordered by
  * component, then by the image the component lists first (the API
  * server before the UI), then by namespace and name. A pod counts once
@@ -317,33 +382,15 @@ load_pods(struct detect *d, struct comp_pods *cps, struct kt_err *err)
         const char *p = images;
         size_t first = cps->n;
 
-        while (p != NULL && *p != '\0' && cps->n < DRIFT_MAX_PODS) {
+        while (st == KT_OK && p != NULL && *p != '\0' &&
+               cps->n < DRIFT_MAX_PODS) {
             const char *end = strchr(p, ',');
             size_t len = end != NULL ? (size_t)(end - p) : strlen(p);
             struct comp_pod *cp = &cps->p[cps->n];
-            bool keep;
-            size_t k;
 
             memset(cp, 0, sizeof(*cp));
-            keep = classify_image(d, p, len, col(s, 4), cp);
-            for (k = first; keep && k < cps->n; k++) {
-                keep = cps->p[k].comp != cp->comp;
-            }
-            if (keep) {
-                cp->object_id = sqlite3_column_int64(s, 0);
-                cp->namespace = kt_strdup0(col(s, 1));
-                cp->name = kt_strdup0(col(s, 2));
-                cp->image = malloc(len + 1);
-                cp->file_id = sqlite3_column_int64(s, 5);
-                cp->line = sqlite3_column_int64(s, 6);
-                cps->n++;
-                if (cp->namespace == NULL || cp->name == NULL ||
-                    cp->image == NULL) {
-                    st = kt_err_set(err, KT_ENOMEM, "out of memory");
-                    break;
-                }
-                memcpy(cp->image, p, len);
-                cp->image[len] = '\0';
+            if (classify_image(d, p, len, col(s, 4), cp)) {
+                st = keep_pod(cps, first, s, p, len, err);
             }
             p = end != NULL ? end + 1 : NULL;
         }
