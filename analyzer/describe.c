@@ -40,6 +40,7 @@ enum section {
     SEC_CAPACITY,    /* node Capacity: */
     SEC_ALLOCATABLE, /* node Allocatable: */
     SEC_ALLOCATED,   /* node Allocated resources: table */
+    SEC_SYSTEM_INFO, /* node System Info: (the kubelet version) */
     SEC_EVENTS,      /* Events: table */
     SEC_META,        /* generic describer: Metadata: */
     SEC_STATUS,      /* generic describer: Status: */
@@ -83,6 +84,7 @@ enum top {
     T_CAPACITY,
     T_ALLOCATABLE,
     T_ALLOCATED,
+    T_SYSTEM_INFO,
     T_UNSCHEDULABLE,
     T_STORAGE_CLASS,
     T_VOLUME,
@@ -206,7 +208,7 @@ static const struct top_key top_keys[] = {
     { "Status", T_STATUS, SEEN_STATUS },
     { "StorageClass", T_STORAGE_CLASS, SEEN_CLASS },
     { "StrategyType", T_OTHER, SEEN_STRATEGY },
-    { "System Info", T_OTHER, 0 },
+    { "System Info", T_SYSTEM_INFO, 0 },
     { "Taints", T_TAINTS, SEEN_TAINTS },
     { "TargetPort", T_OTHER, SEEN_SERVICE },
     { "Termination Grace Period", T_OTHER, 0 },
@@ -1610,7 +1612,8 @@ isvc_spec_line(struct describe_parser *p, const char *line, size_t len,
     return KT_OK;
 }
 
-/* Volumes, Capacity, Allocatable and the multi-value continuations. */
+/* Volumes, Capacity, Allocatable, System Info and the multi-value
+ * continuations. */
 static enum kt_status
 simple_section_line(struct describe_parser *p, const char *line, size_t len,
                     long lineno, bool *handled)
@@ -1646,6 +1649,13 @@ simple_section_line(struct describe_parser *p, const char *line, size_t len,
         } else if (kv.indent == 4 && cell_eq(kv.key, "ClaimName") &&
                    p->vol_is_pvc) {
             return list_add(&p->obj.claims, kv.val);
+        }
+        return KT_OK;
+    }
+    if (p->sec == SEC_SYSTEM_INFO && kv.indent == 2) {
+        *handled = true;
+        if (cell_eq(kv.key, "Kubelet Version")) {
+            return set_value(&p->obj.version, kv.val);
         }
         return KT_OK;
     }
@@ -1825,6 +1835,9 @@ top_line(struct describe_parser *p, const struct kv *kv,
     case T_ALLOCATED:
         p->sec = empty ? SEC_ALLOCATED : SEC_NONE;
         return KT_OK;
+    case T_SYSTEM_INFO:
+        p->sec = empty ? SEC_SYSTEM_INFO : SEC_NONE;
+        return KT_OK;
     case T_UNSCHEDULABLE:
         p->unschedulable = cell_eq(kv->val, "true");
         return KT_OK;
@@ -1874,6 +1887,7 @@ section_line(struct describe_parser *p, const char *line, size_t len,
     case SEC_VOLUMES:
     case SEC_CAPACITY:
     case SEC_ALLOCATABLE:
+    case SEC_SYSTEM_INFO:
         return simple_section_line(p, line, len, lineno, handled);
     case SEC_ALLOCATED:
         *handled = len > 2 && line[0] == ' ';

@@ -29,6 +29,8 @@ static const struct {
     { "gpu-taint", detect_gpu_taint },
     { "redirect-loop", detect_redirect_loop },
     { "cold-start", detect_cold_start },
+    { "version-drift", detect_version_drift },
+    { "api-removed", detect_api_removed },
 };
 
 struct detect {
@@ -85,16 +87,75 @@ detect_param_str(struct detect *d, const char *key, const char *dflt)
     return cJSON_IsString(v) ? v->valuestring : dflt;
 }
 
-const char *
-detect_param_item(struct detect *d, const char *key, size_t i)
+/* The parameter at a dotted path: object keys and array indexes, as in
+ * "rules.2.needs" or "components.0.images.1". NULL when any step is
+ * missing. Keys containing a dot cannot be reached. */
+static const cJSON *
+param_at(struct detect *d, const char *path)
 {
-    const cJSON *v = cJSON_GetObjectItemCaseSensitive(d->params, key);
-    const cJSON *item;
+    const cJSON *v = d->params;
+    const char *p = path;
 
-    if (!cJSON_IsArray(v) || i > (size_t)INT32_MAX) {
-        return NULL;
+    while (v != NULL && p != NULL && *p != '\0') {
+        const char *dot = strchr(p, '.');
+        size_t n = dot != NULL ? (size_t)(dot - p) : strlen(p);
+        char key[128];
+
+        if (n >= sizeof(key)) {
+            return NULL;
+        }
+        memcpy(key, p, n);
+        key[n] = '\0';
+        if (cJSON_IsArray(v)) {
+            char *end = NULL;
+            unsigned long i = strtoul(key, &end, 10);
+
+            if (n == 0 || end == NULL || *end != '\0' || key[0] == '-' ||
+                i >= (unsigned long)cJSON_GetArraySize(v)) {
+                return NULL;
+            }
+            v = cJSON_GetArrayItem(v, (int)i);
+        } else {
+            v = cJSON_GetObjectItemCaseSensitive(v, key);
+        }
+        p = dot != NULL ? dot + 1 : NULL;
     }
-    item = cJSON_GetArrayItem(v, (int)i);
+    return v;
+}
+
+size_t
+detect_param_len(struct detect *d, const char *path)
+{
+    const cJSON *v = param_at(d, path);
+
+    return cJSON_IsArray(v) ? (size_t)cJSON_GetArraySize(v) : 0;
+}
+
+bool
+detect_param_is_set(struct detect *d, const char *path)
+{
+    const cJSON *v = param_at(d, path);
+
+    return v != NULL && !cJSON_IsNull(v);
+}
+
+const char *
+detect_param_at(struct detect *d, const char *path, const char *dflt)
+{
+    const cJSON *v = param_at(d, path);
+
+    return cJSON_IsString(v) ? v->valuestring : dflt;
+}
+
+const char *
+detect_param_item(struct detect *d, const char *path, size_t i)
+{
+    const cJSON *v = param_at(d, path);
+    const cJSON *item = NULL;
+
+    if (cJSON_IsArray(v) && i < (size_t)cJSON_GetArraySize(v)) {
+        item = cJSON_GetArrayItem(v, (int)i);
+    }
     return cJSON_IsString(item) ? item->valuestring : NULL;
 }
 

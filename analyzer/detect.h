@@ -51,10 +51,19 @@ const char *detect_id(struct detect *d);
 long long detect_param_int(struct detect *d, const char *key, long long dflt);
 const char *detect_param_str(struct detect *d, const char *key,
                              const char *dflt);
-/* The i-th string of the array parameter key (borrowed until the
- * detector returns), or NULL past its end or when key is not an array of
- * strings. */
-const char *detect_param_item(struct detect *d, const char *key, size_t i);
+/* Lists and objects of parameters, reached by a dotted path of keys and
+ * array indexes ("rules.2.needs", "components.0.images.1"). _len gives
+ * the length of the array at path (0 when there is none); _is_set says
+ * whether path holds any value but null; _at gives the string at path,
+ * or dflt (also when the value is not a string). Strings are borrowed
+ * until the detector returns. */
+size_t detect_param_len(struct detect *d, const char *path);
+bool detect_param_is_set(struct detect *d, const char *path);
+const char *detect_param_at(struct detect *d, const char *path,
+                            const char *dflt);
+/* The i-th string of the array at path, or NULL past its end or when it
+ * is not a string. */
+const char *detect_param_item(struct detect *d, const char *path, size_t i);
 enum kt_status detect_emit(struct detect *d, const struct detect_hit *h,
                            struct kt_err *err);
 /* Add a record as evidence to the last hit: source is "log", "event",
@@ -75,6 +84,8 @@ enum kt_status detect_not_checked(struct detect *d, const char *needs,
 enum kt_status detect_restart_storm(struct detect *d, struct kt_err *err);
 enum kt_status detect_redirect_loop(struct detect *d, struct kt_err *err);
 enum kt_status detect_cold_start(struct detect *d, struct kt_err *err);
+enum kt_status detect_version_drift(struct detect *d, struct kt_err *err);
+enum kt_status detect_api_removed(struct detect *d, struct kt_err *err);
 enum kt_status detect_no_default_class(struct detect *d, struct kt_err *err);
 enum kt_status detect_gpu_capacity(struct detect *d, struct kt_err *err);
 enum kt_status detect_gpu_plugin(struct detect *d, struct kt_err *err);

@@ -530,6 +530,9 @@ read_object(struct kt_object *o, const cJSON *item, const char *kind,
         read_taints(&o->taints,
                     cJSON_GetObjectItemCaseSensitive(spec, "taints"), false);
         read_node_resources(o, status, line);
+        copy(&o->version,
+             str_at(cJSON_GetObjectItemCaseSensitive(status, "nodeInfo"),
+                    "kubeletVersion"));
         v = cJSON_GetObjectItemCaseSensitive(spec, "unschedulable");
         if (cJSON_IsTrue(v)) {
             copy(&o->phase, "Unschedulable");
@@ -655,6 +658,38 @@ deliver(const cJSON *item, const char *kind, const char *buf, size_t from,
     return st;
 }
 
+/* The server version of `kubectl version -o json` ({"serverVersion":
+ * {"gitVersion": ...}}) or of troubleshoot's cluster_version.json
+ * ({"info": {"gitVersion": ...}}), delivered as an object of kind
+ * "Cluster" named "kubernetes" whose version is the gitVersion. Returns
+ * false, delivering nothing, when root is neither. */
+static bool
+deliver_cluster_version(const cJSON *root, const char *buf, size_t len,
+                        long root_line, const struct kt_sink *sink,
+                        enum kt_status *st)
+{
+    const cJSON *info = cJSON_GetObjectItemCaseSensitive(root, "serverVersion");
+    const char *git;
+    struct kt_object o;
+
+    if (info == NULL) {
+        info = cJSON_GetObjectItemCaseSensitive(root, "info");
+    }
+    git = str_at(info, "gitVersion");
+    if (git == NULL || git[0] == '\0') {
+        return false;
+    }
+    kt_object_init(&o);
+    copy(&o.kind, "Cluster");
+    copy(&o.namespace, "");
+    copy(&o.name, "kubernetes");
+    copy(&o.version, git);
+    o.line = line_of(buf, 0, len, root_line, "\"gitVersion\"", NULL);
+    *st = sink->object ? sink->object(sink->ctx, &o) : KT_OK;
+    kt_object_fini(&o);
+    return true;
+}
+
 /* Deliver every item of a parsed document. Item start lines come from
  * io (offsets into buf, for JSON text) or from lines (for YAML, where buf
  * is NULL); root_line is the line of a single-object document. */
@@ -686,6 +721,10 @@ deliver_all(const cJSON *root, const char *buf, size_t len,
         if (kind != NULL &&
             cJSON_GetObjectItemCaseSensitive(root, "metadata")) {
             st = deliver(root, kind, buf, 0, len, root_line, sink);
+            *n_items = 1;
+        } else if (str_at(root, "kind") == NULL &&
+                   deliver_cluster_version(root, buf, len, root_line, sink,
+                                           &st)) {
             *n_items = 1;
         }
         return st;

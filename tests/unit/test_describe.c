@@ -539,6 +539,7 @@ node_merges_capacity_and_allocatable_and_keeps_taint(void **state)
     assert_null(o->namespace);
     assert_string_equal(o->created, "2024-05-02T11:00:00Z");
     assert_string_equal(o->taints, "nvidia.com/gpu=present:NoSchedule");
+    assert_string_equal(o->version, "v1.28.5");
     assert_string_equal(o->labels, "kubernetes.io/hostname=gpu-node-1,"
                                    "nvidia.com/gpu.present=true");
     assert_int_equal(o->n_resources, 5);

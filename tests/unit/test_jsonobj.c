@@ -22,6 +22,7 @@ struct seen {
     char kind[8][64];
     char name[8][64];
     char min_scale[8][16]; /* "(null)" when not set */
+    char version[8][64];
     long line[8];
     char state[8][64];
     char reason[8][64];
@@ -56,6 +57,7 @@ on_object(void *ctx, const struct kt_object *o)
     put(s->name[i], 64, o->name);
     snprintf(s->min_scale[i], 16, "%s",
              o->min_scale != NULL ? o->min_scale : "(null)");
+    put(s->version[i], 64, o->version);
     s->line[i] = o->line;
     if (o->n_containers > 0) {
         put(s->state[i], 64, o->containers[0].state);
@@ -278,6 +280,61 @@ concatenated_documents_are_each_read_with_their_lines(void **state)
 }
 
 static void
+node_keeps_its_kubelet_version(void **state)
+{
+    static const char nodes[] =
+            "{\"kind\": \"NodeList\", \"items\": [\n"
+            "{\"metadata\": {\"name\": \"n1\"},\n"
+            " \"status\": {\"nodeInfo\": {\"kubeletVersion\": "
+            "\"v1.27.3+k3s1\",\n"
+            "   \"osImage\": \"Ubuntu\"}}},\n"
+            "{\"metadata\": {\"name\": \"n2\"}}\n"
+            "]}\n";
+    struct seen s;
+    size_t n;
+
+    (void)state;
+    assert_int_equal(extract(nodes, NULL, &s, &n), KT_OK);
+    assert_int_equal(n, 2);
+    assert_string_equal(s.kind[0], "Node");
+    assert_string_equal(s.version[0], "v1.27.3+k3s1");
+    assert_string_equal(s.version[1], "");
+}
+
+static void
+cluster_version_files_give_a_cluster_object(void **state)
+{
+    /* troubleshoot's cluster-info/cluster_version.json */
+    static const char troubleshoot[] = "{\n"
+                                       "  \"info\": {\n"
+                                       "    \"major\": \"1\",\n"
+                                       "    \"gitVersion\": \"v1.24.4+k3s1\"\n"
+                                       "  },\n"
+                                       "  \"string\": \"v1.24.4+k3s1\"\n"
+                                       "}\n";
+    /* kubectl version -o json: the client version is not the cluster's */
+    static const char kubectl[] =
+            "{\"clientVersion\": {\"gitVersion\": \"v1.30.0\"},\n"
+            " \"serverVersion\": {\"gitVersion\": \"v1.26.5\"}}\n";
+    static const char other[] = "{\"info\": {\"name\": \"x\"}}\n";
+    struct seen s;
+    size_t n;
+
+    (void)state;
+    assert_int_equal(extract(troubleshoot, NULL, &s, &n), KT_OK);
+    assert_int_equal(n, 1);
+    assert_string_equal(s.kind[0], "Cluster");
+    assert_string_equal(s.name[0], "kubernetes");
+    assert_string_equal(s.version[0], "v1.24.4+k3s1");
+    assert_int_equal(s.line[0], 4);
+    assert_int_equal(extract(kubectl, NULL, &s, &n), KT_OK);
+    assert_int_equal(n, 1);
+    assert_string_equal(s.version[0], "v1.26.5");
+    assert_int_equal(extract(other, NULL, &s, &n), KT_OK);
+    assert_int_equal(n, 0);
+}
+
+static void
 nesting_past_the_limit_is_refused_before_parsing(void **state)
 {
     const struct kt_sink sink = { NULL, NULL, NULL };
@@ -379,6 +436,8 @@ main(void)
         cmocka_unit_test(invalid_json_is_a_format_error_with_line),
         cmocka_unit_test(json_lines_are_not_one_document),
         cmocka_unit_test(concatenated_documents_are_each_read_with_their_lines),
+        cmocka_unit_test(node_keeps_its_kubelet_version),
+        cmocka_unit_test(cluster_version_files_give_a_cluster_object),
         cmocka_unit_test(nesting_past_the_limit_is_refused_before_parsing),
         cmocka_unit_test(strings_with_brackets_do_not_confuse_item_lines),
         cmocka_unit_test(serving_objects_give_their_minimum_scale),
