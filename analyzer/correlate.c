@@ -194,8 +194,9 @@ finding_fini(struct finding *f)
  *     the loop is what the pod does because of it; and a generic
  *     scheduling failure by a GPU, storage or node one, which says why.
  *  2. A finding on a pod is explained by one on a PVC the pod mounts.
- *  3. A finding on a running pod is explained by one on its node, unless
- *     the node's is about GPUs it does not offer.
+ *  3. A crash loop, eviction, OOM kill or lost connection of a pod is
+ *     explained by a finding on its node (other than GPUs it does not
+ *     offer).
  *  4. A node's GPU finding is explained by one on the device plugin pod
  *     on that node: the plugin is what offers the GPUs.
  *  5. A GPU finding on a pod that waits for a node is explained by a GPU
@@ -234,7 +235,7 @@ static const char *const links_sql[] = {
     " JOIN findings e ON e.kind = 'Pod' AND e.namespace = p.namespace"
     " AND e.name = p.name WHERE c.kind = 'Node'"
     " AND c.category != 'gpu-scheduling'"
-    " AND e.category NOT IN ('gpu-scheduling', 'resource-scheduling')",
+    " AND e.category IN ('crashloop', 'node-health', 'oom', 'dns')",
 
     /* 4: the device plugin */
     "SELECT c.id, e.id, 'its device plugin pod ' || c.name || ' fails'"

@@ -23,6 +23,7 @@ static const struct {
     enum kt_status (*run)(struct detect *d, struct kt_err *err);
 } detectors[] = {
     { "restart-storm", detect_restart_storm },
+    { "node-restart", detect_node_restart },
     { "no-default-storage-class", detect_no_default_class },
     { "gpu-capacity", detect_gpu_capacity },
     { "gpu-device-plugin", detect_gpu_plugin },

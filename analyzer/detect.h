@@ -82,6 +82,7 @@ enum kt_status detect_not_checked(struct detect *d, const char *needs,
 /* The detectors. Each returns KT_OK when it ran or could not run for lack
  * of input, and an error only when the index itself failed. */
 enum kt_status detect_restart_storm(struct detect *d, struct kt_err *err);
+enum kt_status detect_node_restart(struct detect *d, struct kt_err *err);
 enum kt_status detect_redirect_loop(struct detect *d, struct kt_err *err);
 enum kt_status detect_cold_start(struct detect *d, struct kt_err *err);
 enum kt_status detect_version_drift(struct detect *d, struct kt_err *err);

@@ -105,6 +105,24 @@ check "k3s log lines all stored" \
 check "k3s collected_at from the archive" \
     "$(q "$db" "SELECT value FROM meta WHERE key = 'collected_at'")" \
     2022-12-21T16:44:51Z
+# Its six pods restarted 25 to 189 times. Six containers ended at once
+# with reason Unknown (exit code 255): the k3d node restarted, and that is
+# the one root cause, with each pod's restart storm under it.
+check "k3s root cause is the node restart" \
+    "$(q "$db" "SELECT rule || ' ' || kind || ' ' || name FROM findings
+        WHERE parent_id IS NULL ORDER BY rank")" \
+    "node.restarted Node k3d-mycluster-server-0"
+check "k3s restart storms are its symptoms" \
+    "$(q "$db" "SELECT count(*) FROM findings WHERE parent_id = (SELECT id
+        FROM findings WHERE rule = 'node.restarted')
+        AND rule = 'crashloop.restart-storm'")" 6
+check "k3s a restart storm quotes the previous run's panic" \
+    "$(q "$db" "SELECT count(*) FROM evidence v JOIN files f
+        ON f.id = v.file_id WHERE f.path LIKE
+        '%metrics-server-previous.log' AND v.text LIKE 'panic: %'")" 1
+check "k3s without gateway logs the redirect-loop check is not run" \
+    "$(q "$db" "SELECT count(*) FROM not_checked
+        WHERE rule = 'auth.gateway-redirect-loop'")" 1
 
 echo "real: $pass passed, $fail failed"
 [ "$fail" -eq 0 ]
