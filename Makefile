@@ -61,7 +61,7 @@ all: $(BIN)
 $(BUILD)/obj/%.o: analyzer/%.c $(wildcard analyzer/*.h)
 	@mkdir -p $(dir $@)
 	@$(if $(Q),echo "  CC      $<")
-	$(Q)$(CC) $(CFLAGS_ALL) -c $< -o $@
+	$(Q)$(CC) $(CFLAGS_ALL) -MMD -MP -c $< -o $@
 
 $(BIN): $(OBJS)
 	@$(if $(Q),echo "  LD      $@")
@@ -71,9 +71,12 @@ $(BIN): $(OBJS)
 $(BUILD)/tests/%: tests/unit/%.c $(LIB_OBJS)
 	@mkdir -p $(dir $@)
 	@$(if $(Q),echo "  CC      $<")
-	$(Q)$(CC) $(CFLAGS_ALL) $(shell pkg-config --cflags cmocka) $< \
-		$(LIB_OBJS) -o $@ $(LDHARDEN) $(LDFLAGS) $(LDLIBS_ALL) \
+	$(Q)$(CC) $(CFLAGS_ALL) -MMD -MP $(shell pkg-config --cflags cmocka) \
+		$< $(LIB_OBJS) -o $@ $(LDHARDEN) $(LDFLAGS) $(LDLIBS_ALL) \
 		$(shell pkg-config --libs cmocka)
+
+# Rebuild what includes a changed header.
+-include $(OBJS:.o=.d) $(UNIT_BINS:=.d)
 
 # Install whatever Debian packages are missing (needs root; without it
 # the script prints the apt-get line and stops).

@@ -207,10 +207,11 @@ finding_fini(struct finding *f)
  *     explained by the detector's finding: the activator timeout that a
  *     cold start of the model behind it caused, the cookie error logged
  *     while a client looped through the login.
- *  8. A finding whose records name another failing workload ("dial tcp:
- *     lookup mysql", "metadata-grpc-service:8080") is explained by that
- *     workload's finding: its dependency is down; records the two share
- *     do not count. */
+ *  8. A finding whose records name another failing workload or a Service
+ *     that selects its pods ("dial tcp: lookup mysql",
+ *     "metadata-grpc-service:8080") is explained by that workload's
+ *     finding: its dependency is down; records the two share do not
+ *     count. */
 /* Each rule's query gives (cause id, effect id, reason), in rule order. */
 static const char *const links_sql[] = {
     /* 1: one subject */
@@ -288,6 +289,9 @@ static const char *const links_sql[] = {
     " FROM (SELECT f.id AS id, kt_workload(f.name, p.owner_kind,"
     " p.owner_name) AS name FROM findings f JOIN objects p"
     " ON p.kind = 'Pod' AND p.namespace = f.namespace AND p.name = f.name"
+    " WHERE f.kind = 'Pod' UNION SELECT f.id, g.from_name FROM findings f"
+    " JOIN edges g ON g.relation = 'selects' AND g.to_kind = 'Pod'"
+    " AND g.to_namespace = f.namespace AND g.to_name = f.name"
     " WHERE f.kind = 'Pod') w JOIN findings c ON c.id = w.id"
     " JOIN findings e ON NOT (e.namespace = c.namespace"
     " AND e.kind = c.kind AND e.name = c.name)"

@@ -71,6 +71,8 @@ enum top {
     T_TOLERATIONS,
     T_TAINTS,
     T_NODE,
+    T_SERVICE_ACCOUNT,
+    T_SELECTOR,
     T_START_TIME,
     T_CREATED,
     T_STATUS,
@@ -198,8 +200,8 @@ static const struct top_key top_keys[] = {
     { "Runtime Class Name", T_OTHER, 0 },
     { "SchedulingGroup", T_OTHER, 0 },
     { "SeccompProfile", T_OTHER, 0 },
-    { "Selector", T_OTHER, SEEN_SELECTOR },
-    { "Service Account", T_OTHER, 0 },
+    { "Selector", T_SELECTOR, SEEN_SELECTOR },
+    { "Service Account", T_SERVICE_ACCOUNT, 0 },
     { "Service Name", T_OTHER, 0 },
     { "Session Affinity", T_OTHER, SEEN_SERVICE },
     { "Source", T_OTHER, 0 },
@@ -1792,6 +1794,10 @@ top_line(struct describe_parser *p, const struct kv *kv,
         return start_multi(p, &o->taints, kv);
     case T_NODE:
         return set_value(&o->node, head(kv->val, '/'));
+    case T_SERVICE_ACCOUNT:
+        return set_value(&o->service_account, kv->val);
+    case T_SELECTOR:
+        return set_value(&o->selector, kv->val);
     case T_START_TIME:
         if (o->created != NULL) {
             return KT_OK;

@@ -56,6 +56,7 @@ static const char schema_sql[] =
         " owner_kind TEXT, owner_name TEXT, storage_class TEXT, volume TEXT,"
         " claims TEXT, taints TEXT, tolerations TEXT, node_selector TEXT,"
         " images TEXT, labels TEXT, is_default_class INTEGER, version TEXT,"
+        " service_account TEXT, selector TEXT,"
         " min_scale TEXT, file_id INTEGER, line INTEGER,"
         " UNIQUE(kind, namespace, name));"
         "CREATE TABLE object_sources(object_id INTEGER, file_id INTEGER,"
@@ -129,7 +130,43 @@ static const char views_sql[] =
         " JOIN t ON f.parent_id = t.id)"
         " SELECT t.depth, t.path, f.severity, f.category, f.namespace,"
         " f.kind, f.name, f.rule, f.confidence, f.because, f.stale"
-        " FROM t JOIN findings f ON f.id = t.id ORDER BY t.path;";
+        " FROM t JOIN findings f ON f.id = t.id ORDER BY t.path;"
+        /* The object graph: one row per edge, from the columns above;
+         * comma lists are split by the recursive parts. */
+        "CREATE VIEW edges AS WITH RECURSIVE"
+        " claim(id, rest, item) AS (SELECT id, claims || ',', NULL"
+        " FROM objects WHERE kind = 'Pod' AND claims IS NOT NULL"
+        " UNION ALL SELECT id, substr(rest, instr(rest, ',') + 1),"
+        " substr(rest, 1, instr(rest, ',') - 1) FROM claim WHERE rest != ''),"
+        " sel(id, rest, item) AS (SELECT id, selector || ',', NULL"
+        " FROM objects WHERE kind = 'Service' AND selector != ''"
+        " UNION ALL SELECT id, substr(rest, instr(rest, ',') + 1),"
+        " substr(rest, 1, instr(rest, ',') - 1) FROM sel WHERE rest != '')"
+        " SELECT kind AS from_kind, namespace AS from_namespace,"
+        " name AS from_name, 'owned by' AS relation, owner_kind AS to_kind,"
+        " namespace AS to_namespace, owner_name AS to_name FROM objects"
+        " WHERE owner_kind IS NOT NULL AND owner_name IS NOT NULL"
+        " UNION ALL SELECT 'Pod', namespace, name, 'runs on', 'Node', '',"
+        " node FROM objects WHERE kind = 'Pod' AND node != ''"
+        " UNION ALL SELECT 'Pod', o.namespace, o.name, 'mounts',"
+        " 'PersistentVolumeClaim', o.namespace, c.item FROM claim c"
+        " JOIN objects o ON o.id = c.id WHERE c.item != ''"
+        " UNION ALL SELECT 'Pod', namespace, name, 'runs as',"
+        " 'ServiceAccount', namespace, service_account FROM objects"
+        " WHERE kind = 'Pod' AND service_account != ''"
+        " UNION ALL SELECT 'PersistentVolumeClaim', namespace, name,"
+        " 'uses class', 'StorageClass', '', storage_class FROM objects"
+        " WHERE kind = 'PersistentVolumeClaim' AND storage_class != ''"
+        " UNION ALL SELECT 'PersistentVolumeClaim', namespace, name,"
+        " 'bound to', 'PersistentVolume', '', volume FROM objects"
+        " WHERE kind = 'PersistentVolumeClaim' AND volume != ''"
+        " UNION ALL SELECT 'Service', s.namespace, s.name, 'selects', 'Pod',"
+        " p.namespace, p.name FROM objects s JOIN objects p"
+        " ON p.kind = 'Pod' AND p.namespace = s.namespace"
+        " WHERE s.kind = 'Service' AND s.selector != ''"
+        " AND NOT EXISTS (SELECT 1 FROM sel WHERE sel.id = s.id"
+        " AND sel.item != '' AND instr(',' || coalesce(p.labels, '') || ',',"
+        " ',' || sel.item || ',') = 0);";
 
 static const char *const stmt_sql[ST_COUNT] = {
     [ST_FILE] = "INSERT INTO files(path, type, size, namespace, pod,"
@@ -141,8 +178,9 @@ static const char *const stmt_sql[ST_COUNT] = {
                   " reason, message, created, owner_kind, owner_name,"
                   " storage_class, volume, claims, taints, tolerations,"
                   " node_selector, images, labels, version, min_scale,"
-                  " is_default_class, file_id, line)"
-                  " VALUES(?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?)"
+                  " service_account, selector, is_default_class, file_id,"
+                  " line) VALUES(?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,"
+                  "?,?,?,?,?)"
                   " ON CONFLICT(kind, namespace, name) DO UPDATE SET"
                   " file_id=CASE WHEN message IS NULL AND excluded.message"
                   " IS NOT NULL THEN excluded.file_id ELSE file_id END,"
@@ -168,6 +206,9 @@ static const char *const stmt_sql[ST_COUNT] = {
                   " labels=coalesce(labels, excluded.labels),"
                   " version=coalesce(version, excluded.version),"
                   " min_scale=coalesce(min_scale, excluded.min_scale),"
+                  " service_account=coalesce(service_account,"
+                  " excluded.service_account),"
+                  " selector=coalesce(selector, excluded.selector),"
                   " is_default_class=max(excluded.is_default_class,"
                   " is_default_class)"
                   " RETURNING id",
@@ -589,12 +630,13 @@ index_add_object(struct index *idx, long long file_id,
                  const struct kt_object *o, struct kt_err *err)
 {
     sqlite3_stmt *s = idx->st[ST_OBJECT];
-    const char *fields[] = { o->uid,         o->node,          o->phase,
-                             o->reason,      o->message,       o->created,
-                             o->owner_kind,  o->owner_name,    o->storage_class,
-                             o->volume,      o->claims,        o->taints,
-                             o->tolerations, o->node_selector, o->images,
-                             o->labels,      o->version,       o->min_scale };
+    const char *fields[] = {
+        o->uid,           o->node,          o->phase,           o->reason,
+        o->message,       o->created,       o->owner_kind,      o->owner_name,
+        o->storage_class, o->volume,        o->claims,          o->taints,
+        o->tolerations,   o->node_selector, o->images,          o->labels,
+        o->version,       o->min_scale,     o->service_account, o->selector
+    };
     long long object_id = 0;
     enum kt_status st;
     size_t i;

@@ -500,6 +500,10 @@ read_object(struct kt_object *o, const cJSON *item, const char *kind,
         const cJSON *vol;
 
         copy(&o->node, str_at(spec, "nodeName"));
+        copy(&o->service_account, str_at(spec, "serviceAccountName"));
+        if (o->service_account == NULL) {
+            copy(&o->service_account, str_at(spec, "serviceAccount"));
+        }
         cJSON_ArrayForEach(vol,
                            cJSON_GetObjectItemCaseSensitive(spec, "volumes"))
         {
@@ -549,6 +553,13 @@ read_object(struct kt_object *o, const cJSON *item, const char *kind,
                        "storageclass.beta.kubernetes.io/is-default-class");
         }
         o->is_default_class = d != NULL && strcmp(d, "true") == 0;
+    }
+    /* A Service's selector is a map; a controller's has matchLabels. */
+    v = cJSON_GetObjectItemCaseSensitive(spec, "selector");
+    if (cJSON_IsObject(v) && strcmp(kind, "Pod") != 0) {
+        const cJSON *ml = cJSON_GetObjectItemCaseSensitive(v, "matchLabels");
+
+        copy_map(&o->selector, ml != NULL ? ml : v);
     }
 }
 

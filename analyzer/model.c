@@ -60,6 +60,8 @@ kt_object_fini(struct kt_object *o)
     free(o->tolerations);
     free(o->node_selector);
     free(o->version);
+    free(o->service_account);
+    free(o->selector);
     free(o->min_scale);
     free(o->images);
     free(o->labels);

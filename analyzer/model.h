@@ -79,6 +79,9 @@ struct kt_object {
     char *images;          /* pods: container images, comma separated */
     char *labels;          /* "k=v", comma separated */
     char *version;         /* nodes: kubelet version ("v1.27.3") */
+    char *service_account; /* pods: spec.serviceAccountName */
+    char *selector;        /* Services, controllers: "k=v", comma
+                              separated */
     char *min_scale;       /* InferenceService, Knative Service or
                               Revision: minimum replicas as written;
                               "" for a Knative object without it */

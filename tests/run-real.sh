@@ -120,6 +120,14 @@ check "k3s a restart storm quotes the previous run's panic" \
     "$(q "$db" "SELECT count(*) FROM evidence v JOIN files f
         ON f.id = v.file_id WHERE f.path LIKE
         '%metrics-server-previous.log' AND v.text LIKE 'panic: %'")" 1
+check "k3s object graph" \
+    "$(q "$db" "SELECT group_concat(relation || '=' || n, ' ') FROM (SELECT
+        relation, count(*) AS n FROM edges GROUP BY relation
+        ORDER BY relation)")" \
+    "bound to=4 owned by=14 runs as=8 runs on=8 selects=3 uses class=4"
+check "k3s a Service selects its pod" \
+    "$(q "$db" "SELECT to_name FROM edges WHERE relation = 'selects'
+        AND from_name = 'metrics-server'")" metrics-server-668d979685-wttxd
 check "k3s without gateway logs the redirect-loop check is not run" \
     "$(q "$db" "SELECT count(*) FROM not_checked
         WHERE rule = 'auth.gateway-redirect-loop'")" 1

@@ -65,6 +65,8 @@ copy_object(struct kt_object *d, const struct kt_object *s)
     d->labels = dup0(s->labels);
     d->version = dup0(s->version);
     d->min_scale = dup0(s->min_scale);
+    d->service_account = dup0(s->service_account);
+    d->selector = dup0(s->selector);
     d->containers = calloc(s->n_containers + 1, sizeof(*d->containers));
     d->conditions = calloc(s->n_conditions + 1, sizeof(*d->conditions));
     d->resources = calloc(s->n_resources + 1, sizeof(*d->resources));

@@ -131,6 +131,7 @@ pending_gpu_pod_yields_failed_scheduling_event(void **state)
     assert_string_equal(o->labels, "app=train-gpu");
     assert_string_equal(o->claims, "train-data");
     assert_string_equal(o->tolerations, "nvidia.com/gpu:NoSchedule");
+    assert_string_equal(o->service_account, "default-editor");
     assert_null(o->node_selector);
     assert_int_equal(o->n_containers, 1);
     assert_string_equal(o->containers[0].name, "trainer");
@@ -1011,7 +1012,9 @@ typed_kinds_are_inferred_from_their_keys(void **state)
                         "ProgressDeadlineExceeded");
     assert_string_equal(g.objs[1].kind, "PersistentVolume");
     assert_string_equal(g.objs[1].phase, "Released");
+    assert_string_equal(g.objs[0].selector, "app=ml-pipeline");
     assert_string_equal(g.objs[2].kind, "Service");
+    assert_string_equal(g.objs[2].selector, "app=ml-pipeline-ui");
     assert_string_equal(g.objs[3].kind, "ReplicaSet");
     assert_string_equal(g.objs[3].owner_kind, "Deployment");
     got_fini(&g);
