@@ -15,6 +15,8 @@
 
 #include <sqlite3.h>
 
+#include "rows.h"
+
 enum stmt_id {
     ST_FILE,
     ST_FILE_FINISH,
@@ -99,7 +101,10 @@ static const char schema_sql[] =
         " refs TEXT, first_seen TEXT, last_seen TEXT, n_evidence INTEGER);"
         "CREATE TABLE gaps(file_id INTEGER, line INTEGER, text TEXT);"
         "CREATE TABLE evidence(finding_id INTEGER, file_id INTEGER,"
-        " line INTEGER, source TEXT, text TEXT);"
+        " line INTEGER, source TEXT, text TEXT);";
+
+/* The views README documents, made after the tables. */
+static const char views_sql[] =
         "CREATE VIEW pods AS SELECT o.namespace, o.name, o.phase, o.node,"
         " o.reason, (SELECT group_concat(c.name || ':' ||"
         " coalesce(c.reason, c.state, '') || '/' || c.restarts, ' ')"
@@ -114,7 +119,15 @@ static const char schema_sql[] =
         "CREATE VIEW findings_view AS SELECT f.rank, f.severity,"
         " f.category, f.namespace, f.kind, f.name, f.title,"
         " f.confidence, (SELECT rank FROM findings p"
-        " WHERE p.id = f.parent_id) AS symptom_of FROM findings f;";
+        " WHERE p.id = f.parent_id) AS symptom_of FROM findings f;"
+        "CREATE VIEW findings_tree AS WITH RECURSIVE t(id, root_id, depth)"
+        " AS (SELECT id, id, 0 FROM findings WHERE parent_id IS NULL"
+        " UNION ALL SELECT f.id, t.root_id, t.depth + 1 FROM findings f"
+        " JOIN t ON f.parent_id = t.id WHERE t.depth < 16)"
+        " SELECT r.rank AS root_rank, t.depth, f.id, f.parent_id,"
+        " f.severity, f.category, f.namespace, f.kind, f.name, f.title,"
+        " f.n_evidence FROM t JOIN findings f ON f.id = t.id"
+        " JOIN findings r ON r.id = t.root_id;";
 
 static const char *const stmt_sql[ST_COUNT] = {
     [ST_FILE] = "INSERT INTO files(path, type, size, namespace, pod,"
@@ -297,7 +310,8 @@ index_create(const char *path, struct index **out, struct kt_err *err)
                         idx->tmp_path, sqlite3_errmsg(idx->db));
         goto out;
     }
-    if (sqlite3_exec(idx->db, schema_sql, NULL, NULL, &errmsg) != SQLITE_OK) {
+    if (sqlite3_exec(idx->db, schema_sql, NULL, NULL, &errmsg) != SQLITE_OK ||
+        sqlite3_exec(idx->db, views_sql, NULL, NULL, &errmsg) != SQLITE_OK) {
         st = kt_err_set(err, KT_EDB, "%s: cannot create schema: %s",
                         idx->tmp_path, errmsg ? errmsg : "unknown");
         sqlite3_free(errmsg);
@@ -356,6 +370,7 @@ index_open_ro(const char *path, struct index **out, struct kt_err *err)
 enum kt_status
 index_commit(struct index *idx, struct kt_err *err)
 {
+    char version[16];
     char *errmsg = NULL;
     enum kt_status st;
 
@@ -366,7 +381,11 @@ index_commit(struct index *idx, struct kt_err *err)
         sqlite3_free(errmsg);
         return KT_EDB;
     }
-    st = index_set_meta(idx, "complete", "1", err);
+    snprintf(version, sizeof(version), "%d", INDEX_SCHEMA_VERSION);
+    st = index_set_meta(idx, "schema_version", version, err);
+    if (st == KT_OK) {
+        st = index_set_meta(idx, "complete", "1", err);
+    }
     if (st != KT_OK) {
         return st;
     }
@@ -697,34 +716,14 @@ read_only_auth(void *ctx, int action, const char *a, const char *b,
     }
 }
 
-static void
-print_field(FILE *out, const char *v)
-{
-    const unsigned char *p = (const unsigned char *)v;
-
-    for (; *p != '\0'; p++) {
-        if (*p == '\t') {
-            fputs("\\t", out);
-        } else if (*p == '\n') {
-            fputs("\\n", out);
-        } else if (*p < 0x20 || *p == 0x7f) {
-            fprintf(out, "\\x%02x", *p);
-        } else {
-            fputc(*p, out);
-        }
-    }
-}
-
 enum kt_status
-index_query(const char *path, const char *sql, FILE *out, struct kt_err *err)
+index_query(const char *path, const char *sql, FILE *out, enum rows_format fmt,
+            struct kt_err *err)
 {
     struct index *idx = NULL;
     sqlite3_stmt *s = NULL;
     const char *tail = NULL;
     enum kt_status st;
-    int rc;
-    int i;
-    int n;
 
     st = index_open_ro(path, &idx, err);
     if (st != KT_OK) {
@@ -741,26 +740,7 @@ index_query(const char *path, const char *sql, FILE *out, struct kt_err *err)
                         "query refused: give exactly one statement");
         goto out;
     }
-    n = sqlite3_column_count(s);
-    for (i = 0; i < n; i++) {
-        fprintf(out, "%s%s", i ? "\t" : "", sqlite3_column_name(s, i));
-    }
-    fputc('\n', out);
-    while ((rc = sqlite3_step(s)) == SQLITE_ROW) {
-        for (i = 0; i < n; i++) {
-            const char *v = (const char *)sqlite3_column_text(s, i);
-
-            if (i > 0) {
-                fputc('\t', out);
-            }
-            print_field(out, v ? v : "NULL");
-        }
-        fputc('\n', out);
-    }
-    if (rc != SQLITE_DONE) {
-        st = kt_err_set(err, KT_EUSAGE, "query failed: %s",
-                        sqlite3_errmsg(idx->db));
-    }
+    st = rows_print(s, out, fmt, err);
 
 out:
     sqlite3_finalize(s);

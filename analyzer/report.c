@@ -943,6 +943,13 @@ report_write(sqlite3 *db, FILE *out, const struct report_opts *opts,
     return write_text(db, out, opts);
 }
 
+long long
+report_count_skipped(sqlite3 *db)
+{
+    return count_of(db, "SELECT count(*) FROM files"
+                        " WHERE status IN ('skipped', 'partial')");
+}
+
 int
 report_max_severity(sqlite3 *db, const char *namespace)
 {

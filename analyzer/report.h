@@ -36,6 +36,9 @@ enum kt_status report_write(struct sqlite3 *db, FILE *out,
 /* Does namespace appear anywhere in the index (objects, events, logs)? */
 bool report_has_namespace(struct sqlite3 *db, const char *namespace);
 
+/* How many entries of the bundle were skipped or cut. */
+long long report_count_skipped(struct sqlite3 *db);
+
 /* Highest severity rank (4 critical .. 1 info, 0 none) among the root
  * findings, for --fail-on. */
 int report_max_severity(struct sqlite3 *db, const char *namespace);

@@ -178,8 +178,15 @@ html_enter(void *vctx, const struct report_finding *f)
         fprintf(out, "</p>\n<h4>Evidence (%d)</h4>\n", f->n_evidence_total);
         put_evidence(out, f);
         if (f->next_steps[0] != '\0') {
+            const char *p = f->next_steps;
+
             fputs("<h4>Next steps</h4>\n<pre>", out);
-            report_put_html(out, f->next_steps, 8000);
+            while (*p != '\0') {
+                put_html_line(out, p, 1000);
+                fputc('\n', out);
+                p += strcspn(p, "\n");
+                p += *p == '\n';
+            }
             fputs("</pre>\n", out);
         }
         if (f->n_symptoms > 0) {

@@ -18,7 +18,7 @@ report_put_md(FILE *out, const char *s, size_t max)
     const char *p;
 
     for (p = safe; p != NULL && *p != '\0'; p++) {
-        if (strchr("\\`*_[]()<>#|!~&{}", *p) != NULL) {
+        if (strchr("\\`*_[]<>#|~&", *p) != NULL) {
             fputc('\\', out);
         }
         fputc(*p, out);
