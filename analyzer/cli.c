@@ -12,6 +12,7 @@
 #include "kt_limits.h"
 #include "match.h"
 #include "pattern.h"
+#include "timeline.h"
 #include "version.h"
 #include "yamlobj.h"
 
@@ -177,6 +178,12 @@ cli_parse(int argc, char **argv, struct cli_opts *opts, struct kt_err *err)
             break;
         case OPT_LEVEL:
             opts->level = optarg;
+            if (!timeline_valid_level(optarg)) {
+                st = kt_err_set(err, KT_EUSAGE,
+                                "--level: '%s' is not one of fatal, error, "
+                                "warning, info, debug, trace",
+                                optarg);
+            }
             break;
         case OPT_REINDEX:
             opts->reindex = true;

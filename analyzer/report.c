@@ -696,6 +696,21 @@ first_line_len(const char *t)
     return nl ? (size_t)(nl - t) : strlen(t);
 }
 
+/* The first line of bundle text t, cut at max bytes, wrapped at indent
+ * (quotes are wrapped so the report stays within 80 columns; only a word
+ * longer than a line overflows). Escaping twice changes nothing: the
+ * escaped text holds no control bytes. */
+static void
+wrap_first_line(FILE *out, int indent, const char *t, size_t max)
+{
+    char *line = kt_strndup(t, first_line_len(t));
+    char *safe = kt_safe_text(line ? line : "", max);
+
+    wrap(out, indent, "", safe);
+    free(line);
+    free(safe);
+}
+
 static void
 text_evidence(FILE *out, const struct report_finding *f, int indent)
 {
@@ -706,7 +721,7 @@ text_evidence(FILE *out, const struct report_finding *f, int indent)
         char *path = kt_safe_text(e->file, 300);
 
         fprintf(out, "%*s%s:%d\n", indent, "", path, e->line);
-        put_safe_line(out, indent + 2, e->text, first_line_len(e->text), 200);
+        wrap_first_line(out, indent + 2, e->text, 300);
         free(path);
     }
 }
@@ -844,14 +859,15 @@ text_coverage(sqlite3 *db, FILE *out)
     if (sqlite3_prepare_v2(db, gaps_sql, -1, &s, NULL) == SQLITE_OK) {
         while (sqlite3_step(s) == SQLITE_ROW) {
             char *path = kt_safe_text(col(s, 0), 300);
-            char *text = kt_safe_text(col(s, 2), 300);
+            char label[400];
 
             if (n++ == 0) {
                 fprintf(out, "The collector could not collect:\n");
             }
-            fprintf(out, "  %s:%d: %s\n", path, sqlite3_column_int(s, 1), text);
+            snprintf(label, sizeof(label), "%s:%d: ", path,
+                     sqlite3_column_int(s, 1));
+            wrap(out, 2, label, col(s, 2));
             free(path);
-            free(text);
         }
         sqlite3_finalize(s);
         n = 0;
@@ -861,14 +877,14 @@ text_coverage(sqlite3 *db, FILE *out)
     }
     while (sqlite3_step(s) == SQLITE_ROW) {
         char *path = kt_safe_text(col(s, 0), 300);
-        char *note = kt_safe_text(col(s, 2), 300);
+        char label[400];
 
         if (n++ == 0) {
             fprintf(out, "Skipped or partly read entries:\n");
         }
-        fprintf(out, "  %s (%s): %s\n", path, col(s, 1), note);
+        snprintf(label, sizeof(label), "%s (%s): ", path, col(s, 1));
+        wrap(out, 2, label, col(s, 2));
         free(path);
-        free(note);
     }
     sqlite3_finalize(s);
 }
@@ -914,7 +930,7 @@ write_text(sqlite3 *db, FILE *out, const struct report_opts *opts)
             fprintf(out, "  %lldx %s:%d\n",
                     (long long)sqlite3_column_int64(s, 1), file,
                     sqlite3_column_int(s, 3));
-            put_safe_line(out, 4, t, first_line_len(t), 160);
+            wrap_first_line(out, 4, t, 300);
             free(file);
         }
         sqlite3_finalize(s);
