@@ -368,9 +368,15 @@ index_reusable(const struct cli_opts *o, const char *db, const char *bundle,
     for (i = 0; ok && i < sizeof(keys) / sizeof(keys[0]); i++) {
         char *have = index_get_meta(idx, keys[i]);
 
-        if (i == 3 && (have == NULL || have[0] == '\0' ||
-                       !file_sha256(bundle, want[3]))) {
-            snprintf(why, len, "a directory has no content hash");
+        if (i == 3 && (have == NULL || have[0] == '\0')) {
+            snprintf(why, len,
+                     "it was built from a directory, which has "
+                     "no content hash");
+            ok = false;
+        } else if (i == 3 && !file_sha256(bundle, want[3])) {
+            snprintf(why, len,
+                     "the bundle is not a file that can be "
+                     "hashed (a directory has no content hash)");
             ok = false;
         } else if (have == NULL || strcmp(have, want[i]) != 0) {
             snprintf(why, len, "its %s is %s, not %s", keys[i],
@@ -406,8 +412,9 @@ reuse_index(const struct cli_opts *o, const char *db, bool report, FILE *out)
     if (report) {
         rc = print_report(o, index_db(idx), out);
     }
-    if (rc == EXIT_DONE && limit != NULL && limit[0] != '\0') {
-        rc = EXIT_SKIPPED;
+    if (limit != NULL && limit[0] != '\0') {
+        log_warn("%s", limit);
+        rc = rc == EXIT_DONE ? EXIT_SKIPPED : rc;
     }
     if (skipped > 0) {
         log_warn("%lld entr%s skipped or cut; exit status %d", skipped,
