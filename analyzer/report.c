@@ -666,10 +666,12 @@ upper(char *dst, size_t len, const char *src)
 static void
 text_subject(FILE *out, const struct report_finding *f)
 {
+    char *kind = kt_safe_text(f->kind, 100);
     char *ns = kt_safe_text(f->namespace, 200);
     char *name = kt_safe_text(f->name, 300);
 
-    fprintf(out, "%s %s%s%s", f->kind, ns, ns[0] ? "/" : "", name);
+    fprintf(out, "%s %s%s%s", kind, ns, ns[0] ? "/" : "", name);
+    free(kind);
     free(ns);
     free(name);
 }

@@ -107,7 +107,9 @@ md_enter(void *vctx, const struct report_finding *f)
     if (f->depth > 0) {
         int indent = 2 * (f->depth - 1);
 
-        fprintf(out, "%*s- **%s** ", indent, "", f->severity);
+        fprintf(out, "%*s- **", indent, "");
+        report_put_md(out, f->severity, 16);
+        fputs("** ", out);
         report_put_md(out, f->category, 64);
         fputs(", ", out);
         put_subject(out, f);
@@ -120,7 +122,9 @@ md_enter(void *vctx, const struct report_finding *f)
     if (ctx->n_roots++ == 0) {
         fputs("## Root causes, most likely first\n\n", out);
     }
-    fprintf(out, "### %d. %s: ", f->rank, f->severity);
+    fprintf(out, "### %d. ", f->rank);
+    report_put_md(out, f->severity, 16);
+    fputs(": ", out);
     report_put_md(out, f->category, 64);
     fputs(", ", out);
     put_subject(out, f);
