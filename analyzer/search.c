@@ -140,16 +140,23 @@ fts_query(const char *text)
     return kt_buf_take(&b);
 }
 
-/* Print snippet s escaped for a terminal, its marks as bold or <<...>>;
- * in JSON mode collect the plain text and the marked words instead. */
+/* Print snippet s on one line escaped for a terminal, its marks as bold
+ * or <<...>>. */
 static void
 put_snippet(FILE *out, const char *s, bool color)
 {
     while (*s != '\0') {
         size_t n = strcspn(s, MARK_ON MARK_OFF);
         char *part = kt_strndup(s, n);
-        char *safe = kt_safe_text(part ? part : "", 600);
+        char *safe;
+        size_t i;
 
+        /* A record's lines run together in a one-line preview; file and
+         * line lead to the original. */
+        for (i = 0; part != NULL && i < n; i++) {
+            part[i] = part[i] == '\n' || part[i] == '\r' ? ' ' : part[i];
+        }
+        safe = kt_safe_text(part ? part : "", 600);
         fputs(safe, out);
         free(safe);
         free(part);
