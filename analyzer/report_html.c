@@ -190,7 +190,10 @@ html_enter(void *vctx, const struct report_finding *f)
             fputs("</pre>\n", out);
         }
         if (f->n_symptoms > 0) {
-            fputs("<h4>Symptoms explained by this</h4>\n", out);
+            fprintf(out,
+                    "<details open>\n<summary><b>Symptoms explained by "
+                    "this (%d)</b></summary>\n",
+                    f->n_symptoms);
         }
     }
     if (f->n_symptoms > 0) {
@@ -204,7 +207,7 @@ html_leave(void *vctx, const struct report_finding *f)
     struct html_ctx *ctx = vctx;
 
     if (f->n_symptoms > 0) {
-        fputs("</ul>\n", ctx->out);
+        fputs(f->depth > 0 ? "</ul>\n" : "</ul>\n</details>\n", ctx->out);
     }
     fputs(f->depth > 0 ? "</li>\n" : "</section>\n", ctx->out);
 }
