@@ -605,29 +605,32 @@ write_json(sqlite3 *db, FILE *out, const struct report_opts *opts,
 /* ---- text ---------------------------------------------------------- */
 
 /* Print label and text wrapped to WIDTH, continuation lines indented by
- * indent spaces. text is bundle-derived and is escaped first. */
+ * indent + 2 spaces; a word longer than a line is printed whole on a line
+ * of its own. text is bundle-derived and is escaped first. */
 static void
 wrap(FILE *out, int indent, const char *label, const char *text)
 {
     char *safe = kt_safe_text(text, 4000);
     const char *p = safe;
     int col_now = fprintf(out, "%*s%s", indent, "", label);
-    bool fresh = true; /* nothing printed on this line after the label */
+    bool line_empty = label[0] == '\0'; /* only the indent so far */
+    bool need_space = false;
 
     while (p != NULL && *p != '\0') {
         const char *sp = strchr(p, ' ');
         int n = sp ? (int)(sp - p) : (int)strlen(p);
 
-        if (!fresh && col_now + 1 + n > WIDTH) {
+        if (!line_empty && col_now + (need_space ? 1 : 0) + n > WIDTH) {
             fprintf(out, "\n%*s", indent + 2, "");
             col_now = indent + 2;
-        } else if (!fresh) {
+        } else if (need_space) {
             fputc(' ', out);
             col_now++;
         }
         fwrite(p, 1, (size_t)n, out);
         col_now += n;
-        fresh = false;
+        line_empty = false;
+        need_space = true;
         p = sp ? sp + 1 : NULL;
     }
     fputc('\n', out);
@@ -756,6 +759,7 @@ text_enter(void *vctx, const struct report_finding *f)
     struct text_ctx *ctx = vctx;
     FILE *out = ctx->out;
     char sev_up[16];
+    char line[512];
     const char *p = f->next_steps;
 
     if (f->depth > 0) {
@@ -772,11 +776,10 @@ text_enter(void *vctx, const struct report_finding *f)
     text_subject(out, f);
     fprintf(out, "\n");
     wrap(out, 4, "", f->title);
-    fprintf(out, "    rule %s, confidence %.2f", f->rule, f->confidence);
-    if (f->last_seen[0] != '\0') {
-        fprintf(out, ", last seen %s", f->last_seen);
-    }
-    fprintf(out, "\n");
+    snprintf(line, sizeof(line), "rule %s, confidence %.2f%s%s", f->rule,
+             f->confidence, f->last_seen[0] ? ", last seen " : "",
+             f->last_seen);
+    wrap(out, 4, "", line);
     wrap(out, 4, "Root cause: ", f->root_cause);
     wrap(out, 4, "Fix: ", f->fix);
     fprintf(out, "    Evidence (%d):\n", f->n_evidence_total);
