@@ -15,6 +15,8 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/stat.h>
+#include <sys/wait.h>
 #include <unistd.h>
 
 #include <cJSON.h>
@@ -387,6 +389,51 @@ search_builds_its_table_once_and_escapes_hits(void **state)
     free(text);
 }
 
+/* An index file that cannot be written (root drops to nobody in a child
+ * to find that out) still answers a search, from a table built in
+ * memory, and is left as it was. */
+static void
+search_on_a_read_only_index_builds_in_memory(void **state)
+{
+    char dir[] = "/tmp/kt-report-ro-XXXXXX";
+    char path[64];
+    pid_t pid;
+    int status = -1;
+
+    (void)state;
+    assert_non_null(mkdtemp(dir));
+    snprintf(path, sizeof(path), "%s/ro.db", dir);
+    build_index(path, false);
+    assert_int_equal(chmod(path, 0444), 0);
+    assert_int_equal(chmod(dir, 0555), 0);
+    pid = fork();
+    assert_true(pid >= 0);
+    if (pid == 0) {
+        struct search_opts so;
+        struct search_stats stats;
+        struct kt_err err;
+        FILE *out = fopen("/dev/null", "w");
+        int rc;
+
+        if (geteuid() == 0 && (setgid(65534) != 0 || setuid(65534) != 0)) {
+            _exit(2);
+        }
+        memset(&so, 0, sizeof(so));
+        rc = out != NULL &&
+             search_run(path, "refused", &so, out, &stats, &err) == KT_OK &&
+             stats.temporary && !stats.built && stats.hits == 1 &&
+             search_run(path, "refused", &so, out, &stats, &err) == KT_OK &&
+             stats.temporary;
+        _exit(rc ? 0 : 1);
+    }
+    assert_int_equal(waitpid(pid, &status, 0), pid);
+    chmod(dir, 0755);
+    unlink(path);
+    rmdir(dir);
+    assert_true(WIFEXITED(status));
+    assert_int_equal(WEXITSTATUS(status), 0);
+}
+
 int
 main(int argc, char **argv)
 {
@@ -399,6 +446,7 @@ main(int argc, char **argv)
         cmocka_unit_test(json_keeps_bundle_text_exact),
         cmocka_unit_test(timeline_filters_by_level_and_age),
         cmocka_unit_test(search_builds_its_table_once_and_escapes_hits),
+        cmocka_unit_test(search_on_a_read_only_index_builds_in_memory),
     };
 
     if (argc == 3 && strcmp(argv[1], "--write-db") == 0) {
