@@ -54,7 +54,7 @@ Q := @
 endif
 
 .PHONY: all deps test check unit golden cases trees real demo install lint \
-	format clean bundles
+	format clean bundles schema html-check docs-check
 
 all: $(BIN)
 
@@ -90,8 +90,23 @@ bundles: $(BIN)
 unit: $(UNIT_BINS)
 	$(Q)tools/run-unit $(UNIT_BINS)
 
-golden: $(BIN) bundles
+golden: $(BIN) bundles $(BUILD)/tests/test_report
 	$(Q)KT_BIN=$(BIN) KT_BUNDLES=$(BUILD)/bundles tests/run-golden.sh
+
+# Every JSON report of the tests against docs/report.schema.json.
+schema: $(BIN) bundles $(BUILD)/tests/test_report
+	$(Q)KT_BIN=$(BIN) KT_BUNDLES=$(BUILD)/bundles \
+		KT_NESTED=$(BUILD)/tests/test_report tests/check-json-schema.sh
+
+# HTML reports rendered in headless Chromium; skipped with a message when
+# /usr/bin/chromium is not installed (it is not in tools/deps).
+html-check: $(BIN) bundles $(BUILD)/tests/test_report
+	$(Q)KT_BIN=$(BIN) KT_BUNDLES=$(BUILD)/bundles \
+		KT_NESTED=$(BUILD)/tests/test_report tests/html-check.sh
+
+# The man page and bash completion name every command and option.
+docs-check: $(BIN)
+	$(Q)KT_BIN=$(BIN) tests/check-docs.sh
 
 cases: $(BIN) bundles
 	$(Q)KT_BIN=$(BIN) KT_BUNDLES=$(BUILD)/bundles tests/run-cases.sh
@@ -110,7 +125,8 @@ test: deps
 	$(Q)$(MAKE) --no-print-directory all
 	$(Q)$(MAKE) --no-print-directory check
 
-check: unit patterns-test golden cases trees real
+check: unit patterns-test golden cases trees real schema docs-check \
+	html-check
 	@echo "all test suites passed"
 
 demo: deps
@@ -121,9 +137,14 @@ demo: deps
 
 install: $(BIN)
 	install -d $(DESTDIR)$(PREFIX)/bin \
-		$(DESTDIR)$(PREFIX)/share/kftriage/patterns
+		$(DESTDIR)$(PREFIX)/share/kftriage/patterns \
+		$(DESTDIR)$(PREFIX)/share/man/man1 \
+		$(DESTDIR)$(PREFIX)/share/bash-completion/completions
 	install -m 755 $(BIN) $(DESTDIR)$(PREFIX)/bin/kftriage
 	install -m 644 patterns/*.json $(DESTDIR)$(PREFIX)/share/kftriage/patterns
+	install -m 644 docs/kftriage.1 $(DESTDIR)$(PREFIX)/share/man/man1/kftriage.1
+	install -m 644 tools/kftriage.bash \
+		$(DESTDIR)$(PREFIX)/share/bash-completion/completions/kftriage
 
 lint:
 	$(Q)tools/lint

@@ -12,6 +12,7 @@
 #include "kt_limits.h"
 #include "match.h"
 #include "pattern.h"
+#include "timeline.h"
 #include "version.h"
 #include "yamlobj.h"
 
@@ -23,15 +24,22 @@ enum {
     OPT_PATTERNS,
     OPT_DB,
     OPT_FORMAT,
-    OPT_VERSION
+    OPT_VERSION,
+    OPT_COMPONENT,
+    OPT_LEVEL,
+    OPT_REINDEX,
+    OPT_SINCE,
+    OPT_UNTIL
 };
 
 /* Sorted by long name. */
 static const struct option long_opts[] = {
+    { "component", required_argument, NULL, OPT_COMPONENT },
     { "db", required_argument, NULL, OPT_DB },
     { "fail-on", required_argument, NULL, OPT_FAIL_ON },
     { "format", required_argument, NULL, OPT_FORMAT },
     { "help", no_argument, NULL, 'h' },
+    { "level", required_argument, NULL, OPT_LEVEL },
     { "max-entries", required_argument, NULL, OPT_MAX_ENTRIES },
     { "max-entry", required_argument, NULL, OPT_MAX_ENTRY },
     { "max-total", required_argument, NULL, OPT_MAX_TOTAL },
@@ -39,6 +47,9 @@ static const struct option long_opts[] = {
     { "output", required_argument, NULL, 'o' },
     { "patterns", required_argument, NULL, OPT_PATTERNS },
     { "quiet", no_argument, NULL, 'q' },
+    { "reindex", no_argument, NULL, OPT_REINDEX },
+    { "since", required_argument, NULL, OPT_SINCE },
+    { "until", required_argument, NULL, OPT_UNTIL },
     { "verbose", no_argument, NULL, 'v' },
     { "version", no_argument, NULL, OPT_VERSION },
     { NULL, 0, NULL, 0 },
@@ -50,8 +61,58 @@ static const struct {
 } commands[] = {
     { "analyze", CMD_ANALYZE },   { "ingest", CMD_INGEST },
     { "patterns", CMD_PATTERNS }, { "query", CMD_QUERY },
-    { "report", CMD_REPORT },
+    { "report", CMD_REPORT },     { "search", CMD_SEARCH },
+    { "timeline", CMD_TIMELINE },
 };
+
+/* The formats each command prints; the first is its default. */
+static const struct {
+    enum cli_command cmd;
+    const char *formats;
+} command_formats[] = {
+    { CMD_NONE, "text json markdown html table csv tsv" },
+    { CMD_ANALYZE, "text json markdown html" },
+    { CMD_INGEST, "text json markdown html" },
+    { CMD_REPORT, "text json markdown html" },
+    { CMD_QUERY, "table csv tsv json" },
+    { CMD_PATTERNS, "text json" },
+    { CMD_TIMELINE, "text json" },
+    { CMD_SEARCH, "text json" },
+};
+
+/* Is fmt one of the space-separated words of list? */
+static bool
+in_list(const char *list, const char *fmt)
+{
+    size_t n = strlen(fmt);
+    const char *p = list;
+
+    while (n > 0 && (p = strstr(p, fmt)) != NULL) {
+        if ((p == list || p[-1] == ' ') && (p[n] == ' ' || p[n] == '\0')) {
+            return true;
+        }
+        p += n;
+    }
+    return false;
+}
+
+static enum kt_status
+check_format(const struct cli_opts *opts, struct kt_err *err)
+{
+    size_t i;
+
+    if (opts->format == NULL) {
+        return KT_OK;
+    }
+    for (i = 0; i < sizeof(command_formats) / sizeof(command_formats[0]); i++) {
+        if (command_formats[i].cmd == opts->command &&
+            !in_list(command_formats[i].formats, opts->format)) {
+            return kt_err_set(err, KT_EUSAGE, "--format: '%s' is not one of %s",
+                              opts->format, command_formats[i].formats);
+        }
+    }
+    return KT_OK;
+}
 
 static enum kt_status
 size_opt(const char *name, const char *arg, unsigned long long *out,
@@ -111,11 +172,27 @@ cli_parse(int argc, char **argv, struct cli_opts *opts, struct kt_err *err)
             break;
         case OPT_FORMAT:
             opts->format = optarg;
-            if (strcmp(optarg, "text") != 0 && strcmp(optarg, "json") != 0) {
+            break;
+        case OPT_COMPONENT:
+            opts->component = optarg;
+            break;
+        case OPT_LEVEL:
+            opts->level = optarg;
+            if (!timeline_valid_level(optarg)) {
                 st = kt_err_set(err, KT_EUSAGE,
-                                "--format: '%s' is not one of text, json",
+                                "--level: '%s' is not one of fatal, error, "
+                                "warning, info, debug, trace",
                                 optarg);
             }
+            break;
+        case OPT_REINDEX:
+            opts->reindex = true;
+            break;
+        case OPT_SINCE:
+            opts->since = optarg;
+            break;
+        case OPT_UNTIL:
+            opts->until = optarg;
             break;
         case OPT_MAX_ENTRIES:
             st = size_opt("max-entries", optarg, &opts->limits.max_entries,
@@ -149,7 +226,7 @@ cli_parse(int argc, char **argv, struct cli_opts *opts, struct kt_err *err)
     opts->args = argv + optind;
     opts->n_args = argc - optind;
     if (opts->n_args == 0) {
-        return KT_OK;
+        return check_format(opts, err);
     }
     for (i = 0; i < sizeof(commands) / sizeof(commands[0]); i++) {
         if (strcmp(opts->args[0], commands[i].name) == 0) {
@@ -162,7 +239,7 @@ cli_parse(int argc, char **argv, struct cli_opts *opts, struct kt_err *err)
     }
     opts->args++;
     opts->n_args--;
-    return KT_OK;
+    return check_format(opts, err);
 }
 
 static const char help_main[] =
@@ -174,6 +251,8 @@ static const char help_main[] =
         "  analyze BUNDLE       index the bundle, match, correlate, report\n"
         "  ingest BUNDLE        build the index, print no report\n"
         "  report DB            report again from an existing index\n"
+        "  timeline DB          events, restarts and log errors by time\n"
+        "  search DB TEXT       full-text search of log records and events\n"
         "  query DB SQL         read-only SQL over an index\n"
         "  patterns list|check|test\n"
         "                       inspect and self-test the pattern library\n"
@@ -181,17 +260,28 @@ static const char help_main[] =
         "Input:\n"
         "      --db FILE        index file (default: NAME.kftriage.db in\n"
         "                       the current directory, NAME from BUNDLE)\n"
+        "      --reindex        index again even if the index at --db was\n"
+        "                       built from the same bundle by this version\n"
         "      --max-entries N  read at most N entries (default 1000000)\n"
         "      --max-entry SIZE skip entries larger than SIZE (default 4G)\n"
         "      --max-total SIZE stop after SIZE bytes in all (default 64G)\n"
         "Matching:\n"
         "      --patterns DIR   add the patterns of DIR; same id overrides\n"
         "Output:\n"
-        "      --format FMT     text (default) or json\n"
+        "      --format FMT     text (default), json, markdown or html;\n"
+        "                       query: table (default on a terminal), tsv\n"
+        "                       (default otherwise), csv or json\n"
         "  -o, --output FILE    write the report to FILE, not stdout\n"
         "  -n, --namespace NS   report only findings in namespace NS\n"
         "      --fail-on SEV    exit 5 when a finding is SEV or worse\n"
         "                       (critical, error, warning, info)\n"
+        "Timeline:\n"
+        "      --since TIME     from TIME: RFC 3339, or an age like 2h\n"
+        "                       counted back from the collection time\n"
+        "      --until TIME     up to TIME, in the same forms\n"
+        "      --level LEVEL    LEVEL or worse: fatal, error, warning,\n"
+        "                       info, debug, trace\n"
+        "      --component NAME one container, event source or logger\n"
         "Diagnostics:\n"
         "  -q, --quiet          errors only\n"
         "  -v, --verbose        more detail on stderr (twice for debug)\n"
@@ -211,23 +301,50 @@ static const char help_analyze[] =
         "into an SQLite file, run the pattern library and print the root\n"
         "causes, most likely first.\n"
         "\n"
-        "Options: --db FILE, --format text|json, -o FILE, -n NS,\n"
-        "--patterns DIR, --fail-on SEV, --max-entries N, --max-entry SIZE,\n"
-        "--max-total SIZE, -q, -v (see 'kftriage --help').\n"
+        "An index at --db built from the same bundle content (SHA-256)\n"
+        "by this version, complete and of this schema, is reused; -v says\n"
+        "so, --reindex builds it again.\n"
+        "\n"
+        "Options: --db FILE, --reindex, --format text|json|markdown|html,\n"
+        "-o FILE, -n NS, --patterns DIR, --fail-on SEV, --max-entries N,\n"
+        "--max-entry SIZE, --max-total SIZE, -q, -v (see 'kftriage --help').\n"
         "\n"
         "Example: kftriage analyze bundle.tar.gz --db /tmp/b.db\n";
 
 static const char help_report[] =
         "Usage: kftriage report [OPTION]... DB\n"
         "Print the report of an existing index without the bundle.\n"
-        "Options: --format text|json, -o FILE, -n NS, --fail-on SEV.\n";
+        "Options: --format text|json|markdown|html, -o FILE, -n NS,\n"
+        "--fail-on SEV.\n";
 
 static const char help_query[] =
-        "Usage: kftriage query DB SQL\n"
-        "Run one read-only SQL statement over an index and print the rows\n"
-        "tab-separated under a header line. Writes, ATTACH and extension\n"
-        "loading are refused. Views: pods, errors, skipped, findings_view.\n"
+        "Usage: kftriage query [--format table|tsv|csv|json] DB SQL\n"
+        "Run one read-only SQL statement over an index and print the rows:\n"
+        "an aligned table on a terminal, else tab-separated under a header\n"
+        "line (tabs, newlines and control bytes shown as \\t, \\n, \\xNN);\n"
+        "csv follows RFC 4180; json is an array of objects. Writes, ATTACH\n"
+        "and extension loading are refused. Views: pods, errors, skipped,\n"
+        "findings_view, findings_tree.\n"
         "Example: kftriage query b.db \"SELECT * FROM pods\"\n";
+
+static const char help_timeline[] =
+        "Usage: kftriage timeline [OPTION]... DB\n"
+        "Print events, container terminations and restarts, and log\n"
+        "errors of an index merged by time, each with its file and line.\n"
+        "Options: -n NS, --since TIME, --until TIME (RFC 3339, or an age\n"
+        "like 2h counted back from the collection time), --level LEVEL,\n"
+        "--component NAME, --format text|json, -o FILE.\n"
+        "Example: kftriage timeline b.db -n kubeflow --since 2h\n";
+
+static const char help_search[] =
+        "Usage: kftriage search [OPTION]... DB TEXT\n"
+        "Full-text search (SQLite FTS5) of the log records and event\n"
+        "messages of an index; every hit with its file and line and the\n"
+        "matching words marked. Plain words must all appear; TEXT with\n"
+        "double quotes or AND, OR, NOT, NEAR is FTS5 query syntax. The\n"
+        "first search adds the search table to the index file.\n"
+        "Options: -n NS, --format text|json, -o FILE.\n"
+        "Example: kftriage search b.db 'connection refused'\n";
 
 static const char help_patterns[] =
         "Usage: kftriage patterns list|check|test [--patterns DIR]\n"
@@ -250,6 +367,12 @@ cli_help(FILE *out, enum cli_command cmd)
         break;
     case CMD_QUERY:
         fputs(help_query, out);
+        break;
+    case CMD_TIMELINE:
+        fputs(help_timeline, out);
+        break;
+    case CMD_SEARCH:
+        fputs(help_search, out);
         break;
     case CMD_PATTERNS:
         fputs(help_patterns, out);

@@ -16,7 +16,9 @@ enum cli_command {
     CMD_INGEST,
     CMD_REPORT,
     CMD_QUERY,
-    CMD_PATTERNS
+    CMD_PATTERNS,
+    CMD_TIMELINE,
+    CMD_SEARCH
 };
 
 struct cli_opts {
@@ -27,7 +29,12 @@ struct cli_opts {
     const char *patterns; /* --patterns DIR */
     const char *fail_on;  /* --fail-on SEVERITY */
     const char *namespace;
-    int verbosity; /* -q gives -1, each -v adds one */
+    const char *since;     /* timeline --since */
+    const char *until;     /* timeline --until */
+    const char *level;     /* timeline --level */
+    const char *component; /* timeline --component */
+    bool reindex;          /* analyze/ingest: never reuse an index */
+    int verbosity;         /* -q gives -1, each -v adds one */
     bool help;
     bool version;
     struct ingest_limits limits;

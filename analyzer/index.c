@@ -15,6 +15,8 @@
 
 #include <sqlite3.h>
 
+#include "rows.h"
+
 enum stmt_id {
     ST_FILE,
     ST_FILE_FINISH,
@@ -106,7 +108,7 @@ static const char schema_sql[] =
         "CREATE TABLE evidence(finding_id INTEGER, file_id INTEGER,"
         " line INTEGER, source TEXT, text TEXT);";
 
-/* The views that make common questions one line. */
+/* The views README documents, made after the tables. */
 static const char views_sql[] =
         "CREATE VIEW pods AS SELECT o.namespace, o.name, o.phase, o.node,"
         " o.reason, (SELECT group_concat(c.name || ':' ||"
@@ -123,14 +125,17 @@ static const char views_sql[] =
         " f.category, f.namespace, f.kind, f.name, f.title,"
         " f.confidence, (SELECT rank FROM findings p"
         " WHERE p.id = f.parent_id) AS symptom_of FROM findings f;"
-        "CREATE VIEW finding_tree AS WITH RECURSIVE t(id, depth, path) AS ("
-        " SELECT id, 0, printf('%04d', rank) FROM findings"
-        " WHERE parent_id IS NULL UNION ALL SELECT f.id, t.depth + 1,"
+        "CREATE VIEW findings_tree AS WITH RECURSIVE"
+        " t(id, root_id, depth, path) AS (SELECT id, id, 0,"
+        " printf('%04d', rank) FROM findings WHERE parent_id IS NULL"
+        " UNION ALL SELECT f.id, t.root_id, t.depth + 1,"
         " t.path || '.' || printf('%04d', f.rank) FROM findings f"
-        " JOIN t ON f.parent_id = t.id)"
-        " SELECT t.depth, t.path, f.severity, f.category, f.namespace,"
-        " f.kind, f.name, f.rule, f.confidence, f.because, f.stale"
-        " FROM t JOIN findings f ON f.id = t.id ORDER BY t.path;"
+        " JOIN t ON f.parent_id = t.id WHERE t.depth < 16)"
+        " SELECT r.rank AS root_rank, t.depth, t.path, f.id, f.parent_id,"
+        " f.severity, f.category, f.namespace, f.kind, f.name, f.rule,"
+        " f.title, f.confidence, f.because, f.stale, f.n_evidence"
+        " FROM t JOIN findings f ON f.id = t.id"
+        " JOIN findings r ON r.id = t.root_id ORDER BY t.path;"
         /* The object graph: one row per edge, from the columns above;
          * comma lists are split by the recursive parts. */
         "CREATE VIEW edges AS WITH RECURSIVE"
@@ -416,6 +421,7 @@ index_open_ro(const char *path, struct index **out, struct kt_err *err)
 enum kt_status
 index_commit(struct index *idx, struct kt_err *err)
 {
+    char version[16];
     char *errmsg = NULL;
     enum kt_status st;
 
@@ -426,7 +432,11 @@ index_commit(struct index *idx, struct kt_err *err)
         sqlite3_free(errmsg);
         return KT_EDB;
     }
-    st = index_set_meta(idx, "complete", "1", err);
+    snprintf(version, sizeof(version), "%d", INDEX_SCHEMA_VERSION);
+    st = index_set_meta(idx, "schema_version", version, err);
+    if (st == KT_OK) {
+        st = index_set_meta(idx, "complete", "1", err);
+    }
     if (st != KT_OK) {
         return st;
     }
@@ -758,34 +768,14 @@ read_only_auth(void *ctx, int action, const char *a, const char *b,
     }
 }
 
-static void
-print_field(FILE *out, const char *v)
-{
-    const unsigned char *p = (const unsigned char *)v;
-
-    for (; *p != '\0'; p++) {
-        if (*p == '\t') {
-            fputs("\\t", out);
-        } else if (*p == '\n') {
-            fputs("\\n", out);
-        } else if (*p < 0x20 || *p == 0x7f) {
-            fprintf(out, "\\x%02x", *p);
-        } else {
-            fputc(*p, out);
-        }
-    }
-}
-
 enum kt_status
-index_query(const char *path, const char *sql, FILE *out, struct kt_err *err)
+index_query(const char *path, const char *sql, FILE *out, enum rows_format fmt,
+            struct kt_err *err)
 {
     struct index *idx = NULL;
     sqlite3_stmt *s = NULL;
     const char *tail = NULL;
     enum kt_status st;
-    int rc;
-    int i;
-    int n;
 
     st = index_open_ro(path, &idx, err);
     if (st != KT_OK) {
@@ -802,26 +792,7 @@ index_query(const char *path, const char *sql, FILE *out, struct kt_err *err)
                         "query refused: give exactly one statement");
         goto out;
     }
-    n = sqlite3_column_count(s);
-    for (i = 0; i < n; i++) {
-        fprintf(out, "%s%s", i ? "\t" : "", sqlite3_column_name(s, i));
-    }
-    fputc('\n', out);
-    while ((rc = sqlite3_step(s)) == SQLITE_ROW) {
-        for (i = 0; i < n; i++) {
-            const char *v = (const char *)sqlite3_column_text(s, i);
-
-            if (i > 0) {
-                fputc('\t', out);
-            }
-            print_field(out, v ? v : "NULL");
-        }
-        fputc('\n', out);
-    }
-    if (rc != SQLITE_DONE) {
-        st = kt_err_set(err, KT_EUSAGE, "query failed: %s",
-                        sqlite3_errmsg(idx->db));
-    }
+    st = rows_print(s, out, fmt, err);
 
 out:
     sqlite3_finalize(s);

@@ -12,6 +12,7 @@
 
 #include "kt.h"
 #include "model.h"
+#include "rows.h"
 
 #include <stdbool.h>
 #include <stddef.h>
@@ -20,9 +21,9 @@
 struct sqlite3;
 struct index;
 
-/* The schema version stored in meta; an index of another version is not
- * reused. */
-#define INDEX_SCHEMA_VERSION 1
+/* The schema version stored in meta (schema_version, with complete, by
+ * index_commit()); an index of another version is not reused. */
+#define INDEX_SCHEMA_VERSION 2
 
 /* Create a fresh index that will become path. Any old "path.tmp" is
  * removed. Caller frees with index_close(). */
@@ -141,11 +142,11 @@ enum kt_status index_add_access(struct index *idx, long long log_id,
 const char *index_sqlite_version(void);
 
 /* Run one SQL statement read-only over the index at path and print the
- * rows tab-separated under a header line. The database is opened
- * read-only and an authorizer refuses writes, ATTACH, pragmas that change
- * state and extension loading. Returns KT_EUSAGE for bad SQL. */
+ * rows in fmt (rows.h). The database is opened read-only and an
+ * authorizer refuses writes, ATTACH, pragmas that change state and
+ * extension loading. Returns KT_EUSAGE for bad SQL. */
 enum kt_status index_query(const char *path, const char *sql, FILE *out,
-                           struct kt_err *err);
+                           enum rows_format fmt, struct kt_err *err);
 
 /* The newest timestamp among events, conditions, container finish times
  * and log records with a full date, else among log records whose year was

@@ -46,6 +46,10 @@ main(int argc, char **argv)
         return run_query(&opts);
     case CMD_PATTERNS:
         return run_patterns(&opts);
+    case CMD_TIMELINE:
+        return run_timeline(&opts);
+    case CMD_SEARCH:
+        return run_search(&opts);
     case CMD_NONE:
         break;
     }

@@ -1,8 +1,9 @@
 /* SPDX-License-Identifier: MIT */
-/* The text and JSON reports behind report.h. Both walk the same queries:
- * root findings by rank, each with its evidence and its symptoms, then
- * unexplained errors and coverage. The text report wraps at 80 columns
- * and passes every piece of bundle text through kt_safe_text(). */
+/* The report behind report.h: the one walk over the tree of findings
+ * (report_int.h), the JSON and text formats, and the JSON pieces the
+ * Markdown and HTML formats (report_md.c, report_html.c) render. The text
+ * report wraps at 80 columns and passes every piece of bundle text
+ * through kt_safe_text(). */
 #include "report.h"
 
 #include <stdlib.h>
@@ -11,6 +12,7 @@
 #include <cJSON.h>
 #include <sqlite3.h>
 
+#include "report_int.h"
 #include "version.h"
 
 #define WIDTH 80
@@ -119,6 +121,141 @@ static const char seen_sql[] =
         "SELECT kind, count(*) FROM objects GROUP BY kind"
         " ORDER BY count(*) DESC, kind";
 
+static const char n_symptoms_sql[] =
+        "SELECT count(*) FROM findings WHERE parent_id = ?";
+
+/* Read the evidence of finding id into a fresh array (caller frees with
+ * free_evidence()); *n gets its length. */
+static struct report_evidence *
+load_evidence(sqlite3 *db, long long id, size_t *n)
+{
+    struct report_evidence *ev = NULL;
+    size_t cap = 0;
+    sqlite3_stmt *q;
+
+    *n = 0;
+    if (sqlite3_prepare_v2(db, evidence_sql, -1, &q, NULL) != SQLITE_OK) {
+        return NULL;
+    }
+    sqlite3_bind_int64(q, 1, id);
+    while (sqlite3_step(q) == SQLITE_ROW) {
+        struct report_evidence *e;
+
+        if (*n == cap) {
+            size_t want = cap ? cap * 2 : 8;
+            struct report_evidence *bigger = realloc(ev, want * sizeof(*ev));
+
+            if (bigger == NULL) {
+                break;
+            }
+            ev = bigger;
+            cap = want;
+        }
+        e = &ev[*n];
+        e->file = kt_strdup0(col(q, 0));
+        e->line = sqlite3_column_int(q, 1);
+        e->source = kt_strdup0(col(q, 2));
+        e->text = kt_strdup0(col(q, 3));
+        if (e->file == NULL || e->source == NULL || e->text == NULL) {
+            free(e->file);
+            free(e->source);
+            free(e->text);
+            break;
+        }
+        (*n)++;
+    }
+    sqlite3_finalize(q);
+    return ev;
+}
+
+static void
+free_evidence(struct report_evidence *ev, size_t n)
+{
+    size_t i;
+
+    for (i = 0; i < n; i++) {
+        free(ev[i].file);
+        free(ev[i].source);
+        free(ev[i].text);
+    }
+    free(ev);
+}
+
+/* Hand the finding in the current row of s to v, then walk its
+ * symptoms. The row's strings stay valid throughout because s is not
+ * stepped until this returns. */
+static void
+walk_row(sqlite3 *db, sqlite3_stmt *s, int depth,
+         const struct report_visitor *v)
+{
+    struct report_finding f;
+    struct report_evidence *ev;
+    sqlite3_stmt *q;
+
+    memset(&f, 0, sizeof(f));
+    f.id = sqlite3_column_int64(s, F_ID);
+    f.depth = depth;
+    f.rank = sqlite3_column_int(s, F_RANK);
+    f.rule = col(s, F_RULE);
+    f.category = col(s, F_CATEGORY);
+    f.severity = col(s, F_SEVERITY);
+    f.confidence = sqlite3_column_double(s, F_CONFIDENCE);
+    f.title = col(s, F_TITLE);
+    f.namespace = col(s, F_NAMESPACE);
+    f.kind = col(s, F_KIND);
+    f.name = col(s, F_NAME);
+    f.root_cause = col(s, F_CAUSE);
+    f.fix = col(s, F_FIX);
+    f.next_steps = col(s, F_STEPS);
+    f.refs = col(s, F_REFS);
+    f.first_seen = col(s, F_FIRST);
+    f.last_seen = col(s, F_LAST);
+    f.n_evidence_total = sqlite3_column_int(s, F_N_EVIDENCE);
+    ev = load_evidence(db, f.id, &f.n_evidence);
+    f.evidence = ev;
+    if (depth + 1 < REPORT_MAX_DEPTH &&
+        sqlite3_prepare_v2(db, n_symptoms_sql, -1, &q, NULL) == SQLITE_OK) {
+        sqlite3_bind_int64(q, 1, f.id);
+        if (sqlite3_step(q) == SQLITE_ROW) {
+            f.n_symptoms = sqlite3_column_int(q, 0);
+        }
+        sqlite3_finalize(q);
+    }
+    v->enter(v->ctx, &f);
+    if (f.n_symptoms > 0 &&
+        sqlite3_prepare_v2(db, symptoms_sql, -1, &q, NULL) == SQLITE_OK) {
+        sqlite3_bind_int64(q, 1, f.id);
+        while (sqlite3_step(q) == SQLITE_ROW) {
+            walk_row(db, q, depth + 1, v);
+        }
+        sqlite3_finalize(q);
+    }
+    if (v->leave != NULL) {
+        v->leave(v->ctx, &f);
+    }
+    free_evidence(ev, f.n_evidence);
+}
+
+int
+report_walk(sqlite3 *db, const char *namespace, const struct report_visitor *v)
+{
+    sqlite3_stmt *s;
+    int n = 0;
+
+    if (sqlite3_prepare_v2(db, roots_sql, -1, &s, NULL) != SQLITE_OK) {
+        return 0;
+    }
+    if (namespace != NULL) {
+        sqlite3_bind_text(s, 1, namespace, -1, SQLITE_STATIC);
+    }
+    while (sqlite3_step(s) == SQLITE_ROW) {
+        walk_row(db, s, 0, v);
+        n++;
+    }
+    sqlite3_finalize(s);
+    return n;
+}
+
 /* What a bundle lacks and which conclusions that weakens. */
 static const struct {
     const char *sql; /* true when the thing is missing */
@@ -179,66 +316,76 @@ lines_array(const char *text)
 }
 
 static cJSON *
-json_finding(sqlite3 *db, sqlite3_stmt *s, int depth)
+json_finding(const struct report_finding *f)
 {
-    cJSON *f = cJSON_CreateObject();
+    cJSON *o = cJSON_CreateObject();
     cJSON *subject = cJSON_CreateObject();
     cJSON *evidence = cJSON_CreateArray();
-    cJSON *symptoms = cJSON_CreateArray();
-    long long id = sqlite3_column_int64(s, F_ID);
-    sqlite3_stmt *q;
+    size_t i;
 
-    cJSON_AddNumberToObject(f, "rank", sqlite3_column_int(s, F_RANK));
-    add_str(f, "rule", col(s, F_RULE));
-    add_str(f, "category", col(s, F_CATEGORY));
-    add_str(f, "severity", col(s, F_SEVERITY));
-    cJSON_AddNumberToObject(
-            f, "confidence",
-            (double)(long)(sqlite3_column_double(s, F_CONFIDENCE) * 100 + 0.5) /
-                    100.0);
-    add_str(f, "title", col(s, F_TITLE));
-    add_str(subject, "namespace", col(s, F_NAMESPACE));
-    add_str(subject, "kind", col(s, F_KIND));
-    add_str(subject, "name", col(s, F_NAME));
-    cJSON_AddItemToObject(f, "subject", subject);
-    add_str(f, "root_cause", col(s, F_CAUSE));
-    add_str(f, "fix", col(s, F_FIX));
-    cJSON_AddItemToObject(f, "next_steps", lines_array(col(s, F_STEPS)));
-    cJSON_AddItemToObject(f, "references", lines_array(col(s, F_REFS)));
-    if (sqlite3_column_type(s, F_FIRST) != SQLITE_NULL) {
-        add_str(f, "first_seen", col(s, F_FIRST));
-        add_str(f, "last_seen", col(s, F_LAST));
+    cJSON_AddNumberToObject(o, "rank", f->rank);
+    add_str(o, "rule", f->rule);
+    add_str(o, "category", f->category);
+    add_str(o, "severity", f->severity);
+    cJSON_AddNumberToObject(o, "confidence",
+                            (double)(long)(f->confidence * 100 + 0.5) / 100.0);
+    add_str(o, "title", f->title);
+    add_str(subject, "namespace", f->namespace);
+    add_str(subject, "kind", f->kind);
+    add_str(subject, "name", f->name);
+    cJSON_AddItemToObject(o, "subject", subject);
+    add_str(o, "root_cause", f->root_cause);
+    add_str(o, "fix", f->fix);
+    cJSON_AddItemToObject(o, "next_steps", lines_array(f->next_steps));
+    cJSON_AddItemToObject(o, "references", lines_array(f->refs));
+    if (f->last_seen[0] != '\0') {
+        add_str(o, "first_seen", f->first_seen);
+        add_str(o, "last_seen", f->last_seen);
     }
-    cJSON_AddNumberToObject(f, "evidence_total",
-                            sqlite3_column_int(s, F_N_EVIDENCE));
-    if (sqlite3_prepare_v2(db, evidence_sql, -1, &q, NULL) == SQLITE_OK) {
-        sqlite3_bind_int64(q, 1, id);
-        while (sqlite3_step(q) == SQLITE_ROW) {
-            cJSON *e = cJSON_CreateObject();
+    cJSON_AddNumberToObject(o, "evidence_total", f->n_evidence_total);
+    for (i = 0; i < f->n_evidence; i++) {
+        cJSON *e = cJSON_CreateObject();
 
-            add_str(e, "file", col(q, 0));
-            cJSON_AddNumberToObject(e, "line", sqlite3_column_int(q, 1));
-            add_str(e, "source", col(q, 2));
-            add_str(e, "text", col(q, 3));
-            cJSON_AddItemToArray(evidence, e);
-        }
-        sqlite3_finalize(q);
+        add_str(e, "file", f->evidence[i].file);
+        cJSON_AddNumberToObject(e, "line", f->evidence[i].line);
+        add_str(e, "source", f->evidence[i].source);
+        add_str(e, "text", f->evidence[i].text);
+        cJSON_AddItemToArray(evidence, e);
     }
-    cJSON_AddItemToObject(f, "evidence", evidence);
-    if (depth == 0 &&
-        sqlite3_prepare_v2(db, symptoms_sql, -1, &q, NULL) == SQLITE_OK) {
-        sqlite3_bind_int64(q, 1, id);
-        while (sqlite3_step(q) == SQLITE_ROW) {
-            cJSON_AddItemToArray(symptoms, json_finding(db, q, depth + 1));
-        }
-        sqlite3_finalize(q);
-    }
-    cJSON_AddItemToObject(f, "symptoms", symptoms);
-    return f;
+    cJSON_AddItemToObject(o, "evidence", evidence);
+    return o;
 }
 
-static cJSON *
-json_coverage(sqlite3 *db)
+/* The JSON visitor keeps the "symptoms" array of each open finding on a
+ * stack; stack[0] is the top-level "findings" array. */
+struct json_tree {
+    cJSON *stack[REPORT_MAX_DEPTH + 1];
+    int top;
+};
+
+static void
+json_enter(void *ctx, const struct report_finding *f)
+{
+    struct json_tree *t = ctx;
+    cJSON *o = json_finding(f);
+    cJSON *symptoms = cJSON_CreateArray();
+
+    cJSON_AddItemToObject(o, "symptoms", symptoms);
+    cJSON_AddItemToArray(t->stack[t->top], o);
+    t->stack[++t->top] = symptoms;
+}
+
+static void
+json_leave(void *ctx, const struct report_finding *f)
+{
+    struct json_tree *t = ctx;
+
+    (void)f;
+    t->top--;
+}
+
+cJSON *
+report_coverage_json(sqlite3 *db)
 {
     cJSON *cov = cJSON_CreateObject();
     cJSON *seen = cJSON_CreateArray();
@@ -355,23 +502,12 @@ json_coverage(sqlite3 *db)
     return cov;
 }
 
-static enum kt_status
-write_json(sqlite3 *db, FILE *out, const struct report_opts *opts,
-           struct kt_err *err)
+cJSON *
+report_bundle_json(sqlite3 *db)
 {
-    cJSON *root = cJSON_CreateObject();
-    cJSON *tool = cJSON_CreateObject();
     cJSON *bundle = cJSON_CreateObject();
-    cJSON *findings = cJSON_CreateArray();
-    cJSON *unexplained = cJSON_CreateArray();
-    sqlite3_stmt *s;
     char buf[4096];
-    char *text;
 
-    cJSON_AddNumberToObject(root, "schema", 1);
-    add_str(tool, "name", "kftriage");
-    add_str(tool, "version", KT_VERSION);
-    cJSON_AddItemToObject(root, "tool", tool);
     add_str(bundle, "path", meta(db, "bundle_path", buf, sizeof(buf)));
     add_str(bundle, "sha256", meta(db, "bundle_sha256", buf, sizeof(buf)));
     add_str(bundle, "layout", meta(db, "layout", buf, sizeof(buf)));
@@ -389,35 +525,72 @@ write_json(sqlite3 *db, FILE *out, const struct report_opts *opts,
     }
     add_str(bundle, "collected_at_source",
             meta(db, "collected_at_source", buf, sizeof(buf)));
-    cJSON_AddItemToObject(root, "bundle", bundle);
-    if (sqlite3_prepare_v2(db, roots_sql, -1, &s, NULL) == SQLITE_OK) {
-        if (opts->namespace != NULL) {
-            sqlite3_bind_text(s, 1, opts->namespace, -1, SQLITE_STATIC);
-        }
-        while (sqlite3_step(s) == SQLITE_ROW) {
-            cJSON_AddItemToArray(findings, json_finding(db, s, 0));
-        }
-        sqlite3_finalize(s);
-    }
-    cJSON_AddItemToObject(root, "findings", findings);
-    cJSON_AddItemToObject(root, "coverage", json_coverage(db));
-    if (sqlite3_prepare_v2(db, unexplained_sql, -1, &s, NULL) == SQLITE_OK) {
-        if (opts->namespace != NULL) {
-            sqlite3_bind_text(s, 1, opts->namespace, -1, SQLITE_STATIC);
-        }
-        while (sqlite3_step(s) == SQLITE_ROW) {
-            cJSON *u = cJSON_CreateObject();
+    return bundle;
+}
 
-            add_str(u, "text", col(s, 0));
-            cJSON_AddNumberToObject(u, "count",
-                                    (double)sqlite3_column_int64(s, 1));
-            add_str(u, "file", col(s, 2));
-            cJSON_AddNumberToObject(u, "line", sqlite3_column_int(s, 3));
-            cJSON_AddItemToArray(unexplained, u);
-        }
-        sqlite3_finalize(s);
+cJSON *
+report_unexplained_json(sqlite3 *db, const char *namespace)
+{
+    cJSON *unexplained = cJSON_CreateArray();
+    sqlite3_stmt *s;
+
+    if (sqlite3_prepare_v2(db, unexplained_sql, -1, &s, NULL) != SQLITE_OK) {
+        return unexplained;
     }
-    cJSON_AddItemToObject(root, "unexplained", unexplained);
+    if (namespace != NULL) {
+        sqlite3_bind_text(s, 1, namespace, -1, SQLITE_STATIC);
+    }
+    while (sqlite3_step(s) == SQLITE_ROW) {
+        cJSON *u = cJSON_CreateObject();
+
+        add_str(u, "text", col(s, 0));
+        cJSON_AddNumberToObject(u, "count", (double)sqlite3_column_int64(s, 1));
+        add_str(u, "file", col(s, 2));
+        cJSON_AddNumberToObject(u, "line", sqlite3_column_int(s, 3));
+        cJSON_AddItemToArray(unexplained, u);
+    }
+    sqlite3_finalize(s);
+    return unexplained;
+}
+
+const char *
+report_jstr(const cJSON *obj, const char *key)
+{
+    const cJSON *v = cJSON_GetObjectItemCaseSensitive(obj, key);
+
+    return cJSON_IsString(v) && v->valuestring ? v->valuestring : "";
+}
+
+double
+report_jnum(const cJSON *obj, const char *key)
+{
+    const cJSON *v = cJSON_GetObjectItemCaseSensitive(obj, key);
+
+    return cJSON_IsNumber(v) ? v->valuedouble : 0;
+}
+
+static enum kt_status
+write_json(sqlite3 *db, FILE *out, const struct report_opts *opts,
+           struct kt_err *err)
+{
+    cJSON *root = cJSON_CreateObject();
+    cJSON *tool = cJSON_CreateObject();
+    struct json_tree tree;
+    struct report_visitor v = { &tree, json_enter, json_leave };
+    char *text;
+
+    cJSON_AddNumberToObject(root, "schema", 1);
+    add_str(tool, "name", "kftriage");
+    add_str(tool, "version", KT_VERSION);
+    cJSON_AddItemToObject(root, "tool", tool);
+    cJSON_AddItemToObject(root, "bundle", report_bundle_json(db));
+    memset(&tree, 0, sizeof(tree));
+    tree.stack[0] = cJSON_CreateArray();
+    cJSON_AddItemToObject(root, "findings", tree.stack[0]);
+    report_walk(db, opts->namespace, &v);
+    cJSON_AddItemToObject(root, "coverage", report_coverage_json(db));
+    cJSON_AddItemToObject(root, "unexplained",
+                          report_unexplained_json(db, opts->namespace));
     text = cJSON_Print(root);
     cJSON_Delete(root);
     if (text == NULL) {
@@ -432,29 +605,32 @@ write_json(sqlite3 *db, FILE *out, const struct report_opts *opts,
 /* ---- text ---------------------------------------------------------- */
 
 /* Print label and text wrapped to WIDTH, continuation lines indented by
- * indent spaces. text is bundle-derived and is escaped first. */
+ * indent + 2 spaces; a word longer than a line is printed whole on a line
+ * of its own. text is bundle-derived and is escaped first. */
 static void
 wrap(FILE *out, int indent, const char *label, const char *text)
 {
     char *safe = kt_safe_text(text, 4000);
     const char *p = safe;
     int col_now = fprintf(out, "%*s%s", indent, "", label);
-    bool fresh = true; /* nothing printed on this line after the label */
+    bool line_empty = label[0] == '\0'; /* only the indent so far */
+    bool need_space = false;
 
     while (p != NULL && *p != '\0') {
         const char *sp = strchr(p, ' ');
         int n = sp ? (int)(sp - p) : (int)strlen(p);
 
-        if (!fresh && col_now + 1 + n > WIDTH) {
+        if (!line_empty && col_now + (need_space ? 1 : 0) + n > WIDTH) {
             fprintf(out, "\n%*s", indent + 2, "");
             col_now = indent + 2;
-        } else if (!fresh) {
+        } else if (need_space) {
             fputc(' ', out);
             col_now++;
         }
         fwrite(p, 1, (size_t)n, out);
         col_now += n;
-        fresh = false;
+        line_empty = false;
+        need_space = true;
         p = sp ? sp + 1 : NULL;
     }
     fputc('\n', out);
@@ -491,12 +667,14 @@ upper(char *dst, size_t len, const char *src)
 }
 
 static void
-text_subject(FILE *out, sqlite3_stmt *s)
+text_subject(FILE *out, const struct report_finding *f)
 {
-    char *ns = kt_safe_text(col(s, F_NAMESPACE), 200);
-    char *name = kt_safe_text(col(s, F_NAME), 300);
+    char *kind = kt_safe_text(f->kind, 100);
+    char *ns = kt_safe_text(f->namespace, 200);
+    char *name = kt_safe_text(f->name, 300);
 
-    fprintf(out, "%s %s%s%s", col(s, F_KIND), ns, ns[0] ? "/" : "", name);
+    fprintf(out, "%s %s%s%s", kind, ns, ns[0] ? "/" : "", name);
+    free(kind);
     free(ns);
     free(name);
 }
@@ -523,82 +701,111 @@ first_line_len(const char *t)
     return nl ? (size_t)(nl - t) : strlen(t);
 }
 
+/* The first line of bundle text t, cut at max bytes, wrapped at indent
+ * (quotes are wrapped so the report stays within 80 columns; only a word
+ * longer than a line overflows). Escaping twice changes nothing: the
+ * escaped text holds no control bytes. */
 static void
-text_evidence(sqlite3 *db, FILE *out, long long id, int indent)
+wrap_first_line(FILE *out, int indent, const char *t, size_t max)
 {
-    sqlite3_stmt *q;
+    char *line = kt_strndup(t, first_line_len(t));
+    char *safe = kt_safe_text(line ? line : "", max);
 
-    if (sqlite3_prepare_v2(db, evidence_sql, -1, &q, NULL) != SQLITE_OK) {
-        return;
-    }
-    sqlite3_bind_int64(q, 1, id);
-    while (sqlite3_step(q) == SQLITE_ROW) {
-        char *path = kt_safe_text(col(q, 0), 300);
-        const char *t = col(q, 3);
-
-        fprintf(out, "%*s%s:%d\n", indent, "", path, sqlite3_column_int(q, 1));
-        put_safe_line(out, indent + 2, t, first_line_len(t), 200);
-        free(path);
-    }
-    sqlite3_finalize(q);
+    wrap(out, indent, "", safe);
+    free(line);
+    free(safe);
 }
 
 static void
-text_finding(sqlite3 *db, FILE *out, sqlite3_stmt *s, bool color)
+text_evidence(FILE *out, const struct report_finding *f, int indent)
 {
-    long long id = sqlite3_column_int64(s, F_ID);
-    const char *sev = col(s, F_SEVERITY);
+    size_t i;
+
+    for (i = 0; i < f->n_evidence; i++) {
+        const struct report_evidence *e = &f->evidence[i];
+        char *path = kt_safe_text(e->file, 300);
+
+        fprintf(out, "%*s%s:%d\n", indent, "", path, e->line);
+        wrap_first_line(out, indent + 2, e->text, 300);
+        free(path);
+    }
+}
+
+struct text_ctx {
+    FILE *out;
+    bool color;
+    int n_roots;
+};
+
+/* A symptom: one "- SEVERITY category subject" line, its title and
+ * evidence, indented two more columns for each level below the root. */
+static void
+text_symptom(FILE *out, const struct report_finding *f)
+{
+    int indent = 6 + 2 * (f->depth - 1);
+    char up[16];
+
+    upper(up, sizeof(up), f->severity);
+    fprintf(out, "%*s- %s %s  ", indent, "", up, f->category);
+    text_subject(out, f);
+    fprintf(out, "\n");
+    wrap(out, indent + 2, "", f->title);
+    text_evidence(out, f, indent + 2);
+}
+
+static void
+text_enter(void *vctx, const struct report_finding *f)
+{
+    struct text_ctx *ctx = vctx;
+    FILE *out = ctx->out;
     char sev_up[16];
-    sqlite3_stmt *q;
-    const char *steps = col(s, F_STEPS);
-    int n_sym = 0;
+    char line[512];
+    const char *p = f->next_steps;
 
-    upper(sev_up, sizeof(sev_up), sev);
-    fprintf(out, "%2d. %s%s%s  %s  ", sqlite3_column_int(s, F_RANK),
-            sev_color(sev, color), sev_up, color ? "\033[0m" : "",
-            col(s, F_CATEGORY));
-    text_subject(out, s);
-    fprintf(out, "\n");
-    wrap(out, 4, "", col(s, F_TITLE));
-    fprintf(out, "    rule %s, confidence %.2f", col(s, F_RULE),
-            sqlite3_column_double(s, F_CONFIDENCE));
-    if (sqlite3_column_type(s, F_LAST) != SQLITE_NULL) {
-        fprintf(out, ", last seen %s", col(s, F_LAST));
+    if (f->depth > 0) {
+        text_symptom(out, f);
+        return;
     }
+    if (ctx->n_roots++ == 0) {
+        fprintf(out, "Root causes, most likely first:\n\n");
+    }
+    upper(sev_up, sizeof(sev_up), f->severity);
+    fprintf(out, "%2d. %s%s%s  %s  ", f->rank,
+            sev_color(f->severity, ctx->color), sev_up,
+            ctx->color ? "\033[0m" : "", f->category);
+    text_subject(out, f);
     fprintf(out, "\n");
-    wrap(out, 4, "Root cause: ", col(s, F_CAUSE));
-    wrap(out, 4, "Fix: ", col(s, F_FIX));
-    fprintf(out, "    Evidence (%d):\n", sqlite3_column_int(s, F_N_EVIDENCE));
-    text_evidence(db, out, id, 6);
-    if (steps[0] != '\0') {
-        const char *p = steps;
-
+    wrap(out, 4, "", f->title);
+    snprintf(line, sizeof(line), "rule %s, confidence %.2f%s%s", f->rule,
+             f->confidence, f->last_seen[0] ? ", last seen " : "",
+             f->last_seen);
+    wrap(out, 4, "", line);
+    wrap(out, 4, "Root cause: ", f->root_cause);
+    wrap(out, 4, "Fix: ", f->fix);
+    fprintf(out, "    Evidence (%d):\n", f->n_evidence_total);
+    text_evidence(out, f, 6);
+    if (p[0] != '\0') {
         fprintf(out, "    Next steps:\n");
-        while (*p != '\0') {
-            size_t n = first_line_len(p);
-
-            put_safe_line(out, 6, p, n, 1000);
-            p += n + (p[n] == '\n');
-        }
     }
-    if (sqlite3_prepare_v2(db, symptoms_sql, -1, &q, NULL) == SQLITE_OK) {
-        sqlite3_bind_int64(q, 1, id);
-        while (sqlite3_step(q) == SQLITE_ROW) {
-            char up[16];
+    while (*p != '\0') {
+        size_t n = first_line_len(p);
 
-            if (n_sym++ == 0) {
-                fprintf(out, "    Symptoms explained by this:\n");
-            }
-            upper(up, sizeof(up), col(q, F_SEVERITY));
-            fprintf(out, "      - %s %s  ", up, col(q, F_CATEGORY));
-            text_subject(out, q);
-            fprintf(out, "\n");
-            wrap(out, 8, "", col(q, F_TITLE));
-            text_evidence(db, out, sqlite3_column_int64(q, F_ID), 8);
-        }
-        sqlite3_finalize(q);
+        put_safe_line(out, 6, p, n, 1000);
+        p += n + (p[n] == '\n');
     }
-    fprintf(out, "\n");
+    if (f->n_symptoms > 0) {
+        fprintf(out, "    Symptoms explained by this:\n");
+    }
+}
+
+static void
+text_leave(void *vctx, const struct report_finding *f)
+{
+    struct text_ctx *ctx = vctx;
+
+    if (f->depth == 0) {
+        fprintf(ctx->out, "\n");
+    }
 }
 
 static void
@@ -657,14 +864,15 @@ text_coverage(sqlite3 *db, FILE *out)
     if (sqlite3_prepare_v2(db, gaps_sql, -1, &s, NULL) == SQLITE_OK) {
         while (sqlite3_step(s) == SQLITE_ROW) {
             char *path = kt_safe_text(col(s, 0), 300);
-            char *text = kt_safe_text(col(s, 2), 300);
+            char label[400];
 
             if (n++ == 0) {
                 fprintf(out, "The collector could not collect:\n");
             }
-            fprintf(out, "  %s:%d: %s\n", path, sqlite3_column_int(s, 1), text);
+            snprintf(label, sizeof(label), "%s:%d: ", path,
+                     sqlite3_column_int(s, 1));
+            wrap(out, 2, label, col(s, 2));
             free(path);
-            free(text);
         }
         sqlite3_finalize(s);
         n = 0;
@@ -674,14 +882,14 @@ text_coverage(sqlite3 *db, FILE *out)
     }
     while (sqlite3_step(s) == SQLITE_ROW) {
         char *path = kt_safe_text(col(s, 0), 300);
-        char *note = kt_safe_text(col(s, 2), 300);
+        char label[400];
 
         if (n++ == 0) {
             fprintf(out, "Skipped or partly read entries:\n");
         }
-        fprintf(out, "  %s (%s): %s\n", path, col(s, 1), note);
+        snprintf(label, sizeof(label), "%s (%s): ", path, col(s, 1));
+        wrap(out, 2, label, col(s, 2));
         free(path);
-        free(note);
     }
     sqlite3_finalize(s);
 }
@@ -689,6 +897,8 @@ text_coverage(sqlite3 *db, FILE *out)
 static enum kt_status
 write_text(sqlite3 *db, FILE *out, const struct report_opts *opts)
 {
+    struct text_ctx ctx = { out, opts->color, 0 };
+    struct report_visitor v = { &ctx, text_enter, text_leave };
     sqlite3_stmt *s;
     char path[1024];
     char layout[64];
@@ -706,18 +916,7 @@ write_text(sqlite3 *db, FILE *out, const struct report_opts *opts)
     free(safe);
     fprintf(out, "layout %s, %s files, collected %s\n\n", layout, files,
             when[0] ? when : "at an unknown time");
-    if (sqlite3_prepare_v2(db, roots_sql, -1, &s, NULL) == SQLITE_OK) {
-        if (opts->namespace != NULL) {
-            sqlite3_bind_text(s, 1, opts->namespace, -1, SQLITE_STATIC);
-        }
-        while (sqlite3_step(s) == SQLITE_ROW) {
-            if (n++ == 0) {
-                fprintf(out, "Root causes, most likely first:\n\n");
-            }
-            text_finding(db, out, s, opts->color);
-        }
-        sqlite3_finalize(s);
-    }
+    n = report_walk(db, opts->namespace, &v);
     if (n == 0) {
         fprintf(out, "No known failure found.\n\n");
     }
@@ -736,7 +935,7 @@ write_text(sqlite3 *db, FILE *out, const struct report_opts *opts)
             fprintf(out, "  %lldx %s:%d\n",
                     (long long)sqlite3_column_int64(s, 1), file,
                     sqlite3_column_int(s, 3));
-            put_safe_line(out, 4, t, first_line_len(t), 160);
+            wrap_first_line(out, 4, t, 300);
             free(file);
         }
         sqlite3_finalize(s);
@@ -752,10 +951,24 @@ enum kt_status
 report_write(sqlite3 *db, FILE *out, const struct report_opts *opts,
              struct kt_err *err)
 {
-    if (opts->format == REPORT_JSON) {
+    switch (opts->format) {
+    case REPORT_JSON:
         return write_json(db, out, opts, err);
+    case REPORT_MARKDOWN:
+        return report_write_markdown(db, out, opts, err);
+    case REPORT_HTML:
+        return report_write_html(db, out, opts, err);
+    case REPORT_TEXT:
+        break;
     }
     return write_text(db, out, opts);
+}
+
+long long
+report_count_skipped(sqlite3 *db)
+{
+    return count_of(db, "SELECT count(*) FROM files"
+                        " WHERE status IN ('skipped', 'partial')");
 }
 
 int
@@ -764,12 +977,13 @@ report_max_severity(sqlite3 *db, const char *namespace)
     sqlite3_stmt *s;
     int best = 0;
 
-    if (sqlite3_prepare_v2(db,
-                           "SELECT max(CASE severity WHEN 'critical' THEN 4"
-                           " WHEN 'error' THEN 3 WHEN 'warning' THEN 2"
-                           " ELSE 1 END) FROM findings WHERE NOT stale"
-                           " AND (?1 IS NULL OR namespace = ?1)",
-                           -1, &s, NULL) != SQLITE_OK) {
+    if (sqlite3_prepare_v2(
+                db,
+                "SELECT max(CASE severity WHEN 'critical' THEN 4"
+                " WHEN 'error' THEN 3 WHEN 'warning' THEN 2"
+                " ELSE 1 END) FROM findings WHERE NOT coalesce(stale, 0)"
+                " AND (?1 IS NULL OR namespace = ?1)",
+                -1, &s, NULL) != SQLITE_OK) {
         return 0;
     }
     if (namespace != NULL) {

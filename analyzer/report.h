@@ -1,9 +1,10 @@
 /* SPDX-License-Identifier: MIT */
 /* Writing the report from a finished index: the text report for a person
- * at a terminal and the JSON report of the contract (schema 1, described
- * in README.md). Everything comes from the index, so `kftriage report`
- * can reprint a report without the bundle. Bundle text is escaped before
- * it reaches a terminal. */
+ * at a terminal, Markdown for a ticket, one self-contained HTML file, and
+ * the JSON report of the contract (schema 1, described in README.md and
+ * docs/report.schema.json). Everything comes from the index, so `kftriage
+ * report` can reprint a report without the bundle. Bundle text is escaped
+ * before it reaches a terminal. */
 #ifndef KT_REPORT_H
 #define KT_REPORT_H
 
@@ -16,7 +17,9 @@ struct sqlite3;
 
 enum report_format {
     REPORT_TEXT,
-    REPORT_JSON
+    REPORT_JSON,
+    REPORT_MARKDOWN,
+    REPORT_HTML
 };
 
 struct report_opts {
@@ -25,12 +28,16 @@ struct report_opts {
     const char *namespace; /* only findings in this namespace, or NULL */
 };
 
-/* Write the report of the index db to out. */
+/* Write the report of the index db to out. Symptoms are shown nested
+ * under the finding they belong to, as deep as the index nests them. */
 enum kt_status report_write(struct sqlite3 *db, FILE *out,
                             const struct report_opts *opts, struct kt_err *err);
 
 /* Does namespace appear anywhere in the index (objects, events, logs)? */
 bool report_has_namespace(struct sqlite3 *db, const char *namespace);
+
+/* How many entries of the bundle were skipped or cut. */
+long long report_count_skipped(struct sqlite3 *db);
 
 /* Highest severity rank (4 critical .. 1 info, 0 none) among the findings
  * that are not stale (history, see correlate.h), for --fail-on. */

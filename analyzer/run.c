@@ -19,6 +19,9 @@
 #include "pattern.h"
 #include "pipeline.h"
 #include "report.h"
+#include "search.h"
+#include "sha256.h"
+#include "timeline.h"
 #include "version.h"
 
 #ifndef KT_PATTERN_DIR
@@ -247,6 +250,18 @@ close_output(const struct cli_opts *o, FILE *out)
     return EXIT_DONE;
 }
 
+static enum report_format
+report_format_of(const char *name)
+{
+    if (name == NULL || strcmp(name, "text") == 0) {
+        return REPORT_TEXT;
+    }
+    if (strcmp(name, "json") == 0) {
+        return REPORT_JSON;
+    }
+    return strcmp(name, "html") == 0 ? REPORT_HTML : REPORT_MARKDOWN;
+}
+
 /* Print the report of db to out (closed here), then apply --fail-on. */
 static int
 print_report(const struct cli_opts *o, struct sqlite3 *db, FILE *out)
@@ -258,8 +273,7 @@ print_report(const struct cli_opts *o, struct sqlite3 *db, FILE *out)
 
     kt_err_clear(&err);
     memset(&ro, 0, sizeof(ro));
-    ro.format = o->format && strcmp(o->format, "json") == 0 ? REPORT_JSON
-                                                            : REPORT_TEXT;
+    ro.format = report_format_of(o->format);
     ro.namespace = o->namespace;
     if (o->namespace != NULL && !report_has_namespace(db, o->namespace)) {
         log_warn("namespace %s does not appear in the bundle", o->namespace);
@@ -282,6 +296,138 @@ print_report(const struct cli_opts *o, struct sqlite3 *db, FILE *out)
     return EXIT_DONE;
 }
 
+/* The options that change what an index holds besides the bundle. */
+static void
+run_options(const struct cli_opts *o, char *buf, size_t len)
+{
+    snprintf(buf, len, "max_entries=%llu max_entry=%llu max_total=%llu",
+             o->limits.max_entries, o->limits.max_entry, o->limits.max_total);
+}
+
+/* SHA-256 of the file at path as hex into hex; false for a directory or
+ * a file that cannot be read. */
+static bool
+file_sha256(const char *path, char hex[65])
+{
+    struct sha256 sha;
+    unsigned char block[65536];
+    struct stat sb;
+    size_t n;
+    FILE *f;
+
+    if (stat(path, &sb) != 0 || !S_ISREG(sb.st_mode)) {
+        return false;
+    }
+    f = fopen(path, "rb");
+    if (f == NULL) {
+        return false;
+    }
+    sha256_init(&sha);
+    while ((n = fread(block, 1, sizeof(block), f)) > 0) {
+        sha256_update(&sha, block, n);
+    }
+    if (ferror(f)) {
+        fclose(f);
+        return false;
+    }
+    fclose(f);
+    sha256_hex(&sha, hex);
+    return true;
+}
+
+/* May the index at db stand for bundle? It must be complete, of this
+ * schema and tool version, built with the same limits and without
+ * --patterns, from a bundle file with the same SHA-256. why gets the
+ * first reason it may not. */
+static bool
+index_reusable(const struct cli_opts *o, const char *db, const char *bundle,
+               char *why, size_t len)
+{
+    static const char *const keys[] = { "tool_version", "schema_version",
+                                        "run_options", "bundle_sha256" };
+    char want[4][128];
+    struct index *idx = NULL;
+    struct kt_err err;
+    bool ok = true;
+    size_t i;
+
+    snprintf(why, len, "--reindex given");
+    if (o->reindex || access(db, F_OK) != 0) {
+        return false;
+    }
+    snprintf(want[0], sizeof(want[0]), "%s", KT_VERSION);
+    snprintf(want[1], sizeof(want[1]), "%d", INDEX_SCHEMA_VERSION);
+    run_options(o, want[2], sizeof(want[2]));
+    if (o->patterns != NULL) {
+        snprintf(why, len, "--patterns given");
+        return false;
+    }
+    if (index_open_ro(db, &idx, &err) != KT_OK) {
+        snprintf(why, len, "it is not a complete index");
+        return false;
+    }
+    for (i = 0; ok && i < sizeof(keys) / sizeof(keys[0]); i++) {
+        char *have = index_get_meta(idx, keys[i]);
+
+        if (i == 3 && (have == NULL || have[0] == '\0')) {
+            snprintf(why, len,
+                     "it was built from a directory, which has "
+                     "no content hash");
+            ok = false;
+        } else if (i == 3 && !file_sha256(bundle, want[3])) {
+            snprintf(why, len,
+                     "the bundle is not a file that can be "
+                     "hashed (a directory has no content hash)");
+            ok = false;
+        } else if (have == NULL || strcmp(have, want[i]) != 0) {
+            snprintf(why, len, "its %s is %s, not %s", keys[i],
+                     have ? have : "unset", want[i]);
+            ok = false;
+        }
+        free(have);
+    }
+    index_close(idx);
+    return ok;
+}
+
+/* analyze or ingest with a reusable index: report from it, and give the
+ * exit status its own run gave for skipped entries and limit hits. */
+static int
+reuse_index(const struct cli_opts *o, const char *db, bool report, FILE *out)
+{
+    struct index *idx = NULL;
+    struct kt_err err;
+    char *limit = NULL;
+    long long skipped = 0;
+    int rc = EXIT_DONE;
+
+    if (index_open_ro(db, &idx, &err) != KT_OK) {
+        log_error("%s", err.msg);
+        return EXIT_INTERNAL;
+    }
+    log_info("%s: reusing the index %s, built from the same bundle by "
+             "this version (--reindex builds it again)",
+             o->args[0], db);
+    skipped = report_count_skipped(index_db(idx));
+    limit = index_get_meta(idx, "pattern_limit");
+    if (report) {
+        rc = print_report(o, index_db(idx), out);
+    }
+    if (limit != NULL && limit[0] != '\0') {
+        log_warn("%s", limit);
+        rc = rc == EXIT_DONE ? EXIT_SKIPPED : rc;
+    }
+    if (skipped > 0) {
+        log_warn("%lld entr%s skipped or cut; exit status %d", skipped,
+                 skipped == 1 ? "y was" : "ies were",
+                 rc == EXIT_DONE ? EXIT_SKIPPED : rc);
+        rc = rc == EXIT_DONE ? EXIT_SKIPPED : rc;
+    }
+    free(limit);
+    index_close(idx);
+    return rc;
+}
+
 int
 run_analyze(const struct cli_opts *o, bool report)
 {
@@ -295,6 +441,8 @@ run_analyze(const struct cli_opts *o, bool report)
     struct kt_err err;
     char db_path[1100];
     char tmp_path[1110];
+    char why[300];
+    char opts[128];
     const char *const own[] = { db_path, tmp_path, NULL };
     FILE *out = NULL;
     int rc;
@@ -326,6 +474,14 @@ run_analyze(const struct cli_opts *o, bool report)
     }
     if (rc != EXIT_DONE) {
         goto out;
+    }
+    if (index_reusable(o, db_path, o->args[0], why, sizeof(why))) {
+        rc = reuse_index(o, db_path, report, out);
+        out = NULL;
+        goto out;
+    }
+    if (access(db_path, F_OK) == 0) {
+        log_info("%s: indexing again: %s", db_path, why);
     }
     st = index_create(db_path, &idx, &err);
     if (st != KT_OK) {
@@ -366,6 +522,10 @@ run_analyze(const struct cli_opts *o, bool report)
     }
     if (st == KT_OK) {
         st = index_set_meta(idx, "tool_version", KT_VERSION, &err);
+    }
+    if (st == KT_OK) {
+        run_options(o, opts, sizeof(opts));
+        st = index_set_meta(idx, "run_options", opts, &err);
     }
     if (st == KT_OK) {
         st = index_commit(idx, &err);
@@ -429,17 +589,100 @@ run_query(const struct cli_opts *o)
 {
     struct kt_err err;
     enum kt_status st;
+    enum rows_format fmt;
 
     if (o->n_args != 2) {
         return usage_error("query needs a DB and one SQL statement");
     }
+    rows_format_parse(o->format, isatty(fileno(stdout)) ? ROWS_TABLE : ROWS_TSV,
+                      &fmt);
     kt_err_clear(&err);
-    st = index_query(o->args[0], o->args[1], stdout, &err);
+    st = index_query(o->args[0], o->args[1], stdout, fmt, &err);
     if (st != KT_OK) {
         log_error("%s", err.msg);
         return st == KT_EUSAGE ? EXIT_USAGE : EXIT_UNREADABLE;
     }
     return EXIT_DONE;
+}
+
+int
+run_timeline(const struct cli_opts *o)
+{
+    struct timeline_filter f;
+    struct index *idx = NULL;
+    struct kt_err err;
+    enum kt_status st;
+    FILE *out = NULL;
+    int rc;
+
+    if (o->n_args != 1) {
+        return usage_error("timeline needs exactly one DB");
+    }
+    kt_err_clear(&err);
+    if (index_open_ro(o->args[0], &idx, &err) != KT_OK) {
+        log_error("%s", err.msg);
+        return EXIT_UNREADABLE;
+    }
+    memset(&f, 0, sizeof(f));
+    f.namespace = o->namespace;
+    f.since = o->since;
+    f.until = o->until;
+    f.level = o->level;
+    f.component = o->component;
+    rc = open_output(o, NULL, o->args[0], &out);
+    if (rc == EXIT_DONE) {
+        st = timeline_write(index_db(idx), out, &f,
+                            o->format && strcmp(o->format, "json") == 0, &err);
+        rc = close_output(o, out);
+        if (st != KT_OK) {
+            log_error("%s", err.msg);
+            rc = st == KT_EUSAGE ? EXIT_USAGE : exit_of(st);
+            if (st == KT_EUSAGE) {
+                fputs("Try 'kftriage --help'.\n", stderr);
+            }
+        }
+    }
+    index_close(idx);
+    return rc;
+}
+
+int
+run_search(const struct cli_opts *o)
+{
+    struct search_opts so;
+    struct search_stats stats;
+    struct kt_err err;
+    enum kt_status st;
+    FILE *out = NULL;
+    int rc;
+
+    if (o->n_args != 2) {
+        return usage_error("search needs a DB and the TEXT to find");
+    }
+    kt_err_clear(&err);
+    memset(&so, 0, sizeof(so));
+    so.namespace = o->namespace;
+    so.json = o->format && strcmp(o->format, "json") == 0;
+    rc = open_output(o, NULL, o->args[0], &out);
+    if (rc != EXIT_DONE) {
+        return rc;
+    }
+    so.color = out == stdout && isatty(fileno(stdout)) &&
+               getenv("NO_COLOR") == NULL;
+    st = search_run(o->args[0], o->args[1], &so, out, &stats, &err);
+    rc = close_output(o, out);
+    if (stats.built) {
+        log_info("%s: search table added to the index", o->args[0]);
+    } else if (stats.temporary) {
+        log_info("%s: the index cannot be written; the search table was "
+                 "built in memory for this search only",
+                 o->args[0]);
+    }
+    if (st != KT_OK) {
+        log_error("%s", err.msg);
+        return st == KT_EUSAGE ? EXIT_USAGE : EXIT_UNREADABLE;
+    }
+    return rc;
 }
 
 static void

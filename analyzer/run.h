@@ -22,5 +22,7 @@ int run_analyze(const struct cli_opts *o, bool report);
 int run_report(const struct cli_opts *o);
 int run_query(const struct cli_opts *o);
 int run_patterns(const struct cli_opts *o);
+int run_timeline(const struct cli_opts *o);
+int run_search(const struct cli_opts *o);
 
 #endif

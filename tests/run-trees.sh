@@ -29,7 +29,7 @@ for dir in "$top"/fixtures/multi/*/; do
         2 * depth) || severity || ' ' || category || ' ' || kind || ' ' ||
         namespace || '/' || name || ' (' || rule || ')' ||
         coalesce(': ' || because, '') ||
-        CASE WHEN stale THEN ' stale' ELSE '' END AS tree FROM finding_tree" |
+        CASE WHEN stale THEN ' stale' ELSE '' END AS tree FROM findings_tree" |
         tail -n +2 >"$got"
     if [ "${UPDATE:-0}" = 1 ]; then
         cp "$got" "$want"
