@@ -17,8 +17,11 @@
 
 enum {
     OPT_FAIL_ON = 256,
+    OPT_MAX_DB,
+    OPT_MAX_DEPTH,
     OPT_MAX_ENTRIES,
     OPT_MAX_ENTRY,
+    OPT_MAX_RATIO,
     OPT_MAX_TOTAL,
     OPT_PATTERNS,
     OPT_DB,
@@ -32,8 +35,11 @@ static const struct option long_opts[] = {
     { "fail-on", required_argument, NULL, OPT_FAIL_ON },
     { "format", required_argument, NULL, OPT_FORMAT },
     { "help", no_argument, NULL, 'h' },
+    { "max-db", required_argument, NULL, OPT_MAX_DB },
+    { "max-depth", required_argument, NULL, OPT_MAX_DEPTH },
     { "max-entries", required_argument, NULL, OPT_MAX_ENTRIES },
     { "max-entry", required_argument, NULL, OPT_MAX_ENTRY },
+    { "max-ratio", required_argument, NULL, OPT_MAX_RATIO },
     { "max-total", required_argument, NULL, OPT_MAX_TOTAL },
     { "namespace", required_argument, NULL, 'n' },
     { "output", required_argument, NULL, 'o' },
@@ -66,6 +72,22 @@ size_opt(const char *name, const char *arg, unsigned long long *out,
     return KT_OK;
 }
 
+/* --max-depth: 0 (nested archives are not read) up to KT_MAX_NESTING's
+ * ceiling. */
+static enum kt_status
+depth_opt(const char *arg, int *out, struct kt_err *err)
+{
+    unsigned long long v;
+
+    if (kt_parse_size(arg, 16, &v) != KT_OK) {
+        return kt_err_set(err, KT_EUSAGE,
+                          "--max-depth: '%s' is not a number from 0 to 16",
+                          arg);
+    }
+    *out = (int)v;
+    return KT_OK;
+}
+
 enum kt_status
 cli_parse(int argc, char **argv, struct cli_opts *opts, struct kt_err *err)
 {
@@ -77,6 +99,8 @@ cli_parse(int argc, char **argv, struct cli_opts *opts, struct kt_err *err)
     opts->limits.max_total = KT_MAX_TOTAL_BYTES;
     opts->limits.max_entry = KT_MAX_ENTRY_BYTES;
     opts->limits.max_entries = KT_MAX_ENTRIES;
+    opts->limits.max_ratio = KT_MAX_RATIO;
+    opts->limits.max_depth = KT_MAX_NESTING;
     opterr = 0;
     optind = 1;
     while (st == KT_OK &&
@@ -116,6 +140,15 @@ cli_parse(int argc, char **argv, struct cli_opts *opts, struct kt_err *err)
                                 "--format: '%s' is not one of text, json",
                                 optarg);
             }
+            break;
+        case OPT_MAX_DB:
+            st = size_opt("max-db", optarg, &opts->max_db, err);
+            break;
+        case OPT_MAX_DEPTH:
+            st = depth_opt(optarg, &opts->limits.max_depth, err);
+            break;
+        case OPT_MAX_RATIO:
+            st = size_opt("max-ratio", optarg, &opts->limits.max_ratio, err);
             break;
         case OPT_MAX_ENTRIES:
             st = size_opt("max-entries", optarg, &opts->limits.max_entries,
@@ -184,6 +217,11 @@ static const char help_main[] =
         "      --max-entries N  read at most N entries (default 1000000)\n"
         "      --max-entry SIZE skip entries larger than SIZE (default 4G)\n"
         "      --max-total SIZE stop after SIZE bytes in all (default 64G)\n"
+        "      --max-ratio N    skip entries inflating over N times their\n"
+        "                       compressed size (default 200)\n"
+        "      --max-depth N    read archives nested N deep (default 3)\n"
+        "      --max-db SIZE    stop when the index passes SIZE (default:\n"
+        "                       no limit but the disk)\n"
         "Matching:\n"
         "      --patterns DIR   add the patterns of DIR; same id overrides\n"
         "Output:\n"
@@ -213,7 +251,8 @@ static const char help_analyze[] =
         "\n"
         "Options: --db FILE, --format text|json, -o FILE, -n NS,\n"
         "--patterns DIR, --fail-on SEV, --max-entries N, --max-entry SIZE,\n"
-        "--max-total SIZE, -q, -v (see 'kftriage --help').\n"
+        "--max-total SIZE, --max-ratio N, --max-depth N, --max-db SIZE,\n"
+        "-q, -v (see 'kftriage --help').\n"
         "\n"
         "Example: kftriage analyze bundle.tar.gz --db /tmp/b.db\n";
 

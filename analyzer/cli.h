@@ -31,6 +31,7 @@ struct cli_opts {
     bool help;
     bool version;
     struct ingest_limits limits;
+    unsigned long long max_db; /* --max-db bytes, 0 for no limit */
     char **args; /* operands after the command, borrowed from argv */
     int n_args;
 };

@@ -33,6 +33,8 @@ struct ingest {
     unsigned long long n_entries;
     unsigned long long total;
     unsigned long long entry_bytes;
+    unsigned long long src_bytes; /* bytes taken from the file or parent */
+    unsigned long long entry_src; /* src_bytes when the entry began */
     struct kt_buf path;
     struct kt_buf target;
     char broken_msg[256];
@@ -46,9 +48,10 @@ struct ingest {
     bool z_eof;   /* no more file bytes */
     bool z_done;  /* the last gzip member ended cleanly */
     z_stream z;
-    unsigned char *out; /* inflated bytes handed to libarchive */
-    char z_error[128];  /* why inflating stopped early, or "" */
-    char raw_name[256]; /* entry name for a single compressed file */
+    unsigned long long inflated; /* bytes inflated, read or skipped */
+    unsigned char *out;          /* inflated bytes handed to libarchive */
+    char z_error[128];           /* why inflating stopped early, or "" */
+    char raw_name[256];          /* entry name for a single compressed file */
 
     /* A nested archive reads the current entry of its parent: first the
      * head the pipeline already read to recognise it, then the rest. */
@@ -68,6 +71,7 @@ read_file_block(struct ingest *in)
     if (n == 0 && ferror(in->fp)) {
         return -1;
     }
+    in->src_bytes += n;
     sha256_update(&in->sha, in->block, n);
     return (la_ssize_t)n;
 }
@@ -98,11 +102,13 @@ nested_cb(struct archive *a, void *ctx, const void **buf)
         in->head_done = true;
         if (in->head_len > 0) {
             *buf = in->head;
+            in->src_bytes += in->head_len;
             return (la_ssize_t)in->head_len;
         }
     }
     st = ingest_read(in->parent, buf, &len, &err);
     if (st == KT_OK) {
+        in->src_bytes += len;
         return (la_ssize_t)len;
     }
     if (st == KT_DONE) {
@@ -158,6 +164,16 @@ gzip_cb(struct archive *a, void *ctx, const void **buf)
         in->z.avail_out = READ_BLOCK;
         rc = inflate(&in->z, Z_NO_FLUSH);
         produced = READ_BLOCK - in->z.avail_out;
+        in->inflated += produced;
+        if (in->inflated > in->lim.max_total) {
+            /* Bytes libarchive skips never reach ingest_read(): bound
+             * them here, so that skipping a huge entry cannot run for
+             * hours. */
+            snprintf(in->z_error, sizeof(in->z_error),
+                     "more than %llu bytes inflated (--max-total)",
+                     in->lim.max_total);
+            in->z_done = true;
+        }
         if (rc == Z_STREAM_END) {
             /* Another member may follow; anything else ends the data. */
             if (gzip_fill(in) != 0 || in->z.avail_in < 2 ||
@@ -488,7 +504,13 @@ ingest_next(struct ingest *in, struct ingest_entry *e, struct kt_err *err)
             name = in->raw_name;
             e->is_raw = true;
         }
-        if (name == NULL) {
+        if (name == NULL || (*name == '\0' && !in->is_dir)) {
+            /* A header without a name is one libarchive could not make
+             * sense of (garbage, or data read as a header). */
+            snprintf(in->entry_warning, sizeof(in->entry_warning),
+                     "damaged header: an entry without a name%s%s",
+                     rc != ARCHIVE_OK ? ": " : "",
+                     rc != ARCHIVE_OK ? archive_message(in) : "");
             name = "";
         }
         if (in->is_dir) {
@@ -505,11 +527,13 @@ ingest_next(struct ingest *in, struct ingest_entry *e, struct kt_err *err)
     }
     in->n_entries++;
     in->entry_bytes = 0;
+    in->entry_src = in->src_bytes;
     e->path_changed = normalise_path(&in->path, name, &e->path_cut);
     if (in->is_dir) {
         e->path_changed = false;
     }
     e->path = in->path.data;
+    e->raw_path = name;
     e->warning = in->entry_warning[0] ? in->entry_warning : NULL;
     if (in->is_dir) {
         e->dev = (unsigned long long)archive_entry_dev(ae);
@@ -576,6 +600,22 @@ ingest_read(struct ingest *in, const void **buf, size_t *len,
         return kt_err_set(err, KT_ELIMIT,
                           "entry larger than %llu bytes (--max-entry)",
                           in->lim.max_entry);
+    }
+    if (!in->is_dir && in->entry_bytes > KT_RATIO_FLOOR &&
+        in->entry_bytes / (in->src_bytes - in->entry_src + 1) >
+                in->lim.max_ratio) {
+        if (archive_format(in->a) != ARCHIVE_FORMAT_ZIP) {
+            /* One compressed stream: skipping the rest of this entry
+             * would inflate the whole bomb. A zip compresses each entry
+             * alone, so its walk can go on. */
+            in->broken = true;
+            snprintf(in->broken_msg, sizeof(in->broken_msg),
+                     "a compression bomb in the stream");
+        }
+        return kt_err_set(err, KT_ELIMIT,
+                          "inflates more than %llu times its compressed "
+                          "size, a compression bomb (--max-ratio)",
+                          in->lim.max_ratio);
     }
     if (in->total > in->lim.max_total) {
         in->broken = true;

@@ -30,6 +30,23 @@
 #define KT_MAX_ENTRIES 1000000ULL
 #endif
 
+/* Ratio: uncompressed bytes of one entry per compressed byte it took
+ * from its archive (or from the archive it is nested in), checked once the
+ * entry passes KT_RATIO_FLOOR. Logs and JSON compress 5 to 50 times, a
+ * log of one line repeated a few hundred times; deflate tops out near
+ * 1030, so a gzip or zip bomb (and any bzip2, xz or zstd one) passes 200
+ * within its first KT_RATIO_FLOOR bytes. Option --max-ratio. */
+#ifndef KT_MAX_RATIO
+#define KT_MAX_RATIO 200ULL
+#endif
+
+/* Bytes: an entry is measured against KT_MAX_RATIO only past this size.
+ * A small file that compresses well costs nothing; the read-ahead of the
+ * archive reader (128 KiB blocks) also blurs the ratio of small entries. */
+#ifndef KT_RATIO_FLOOR
+#define KT_RATIO_FLOOR (16ULL << 20)
+#endif
+
 /* Bytes: a JSON or YAML document is parsed whole, so it must fit in memory.
  * 256 MiB holds the pod list of a 5000-node cluster. Larger documents are
  * skipped. Option --max-document. */
@@ -56,7 +73,7 @@
 
 /* Levels: archives inside the bundle are read this deep (a .tar.gz of
  * logs inside a support bundle is 1). Deeper ones are skipped; a bundle
- * that holds itself ends here. */
+ * that holds itself ends here. Option --max-depth. */
 #ifndef KT_MAX_NESTING
 #define KT_MAX_NESTING 3
 #endif
@@ -121,6 +138,9 @@
 #endif
 
 /* Hard ceilings the overrides may not exceed. */
+#if KT_MAX_NESTING > 16
+#error "KT_MAX_NESTING above 16: each level holds a reader and its buffers"
+#endif
 #if KT_MAX_JSON_DEPTH > 1000
 #error "KT_MAX_JSON_DEPTH above cJSON's nesting limit"
 #endif

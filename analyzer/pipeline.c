@@ -95,6 +95,7 @@ struct walk {
     struct layout_seen ls;
     long long newest; /* newest entry time, seconds */
     unsigned long long n_seen;
+    int max_depth; /* archives nested deeper are skipped */
 };
 
 static enum kt_status walk_archive(struct walk *w, struct ingest *in,
@@ -840,7 +841,7 @@ finish(struct entry *en, size_t *n_items)
         (en->line.len > 0 || en->line_cut)) {
         en->lineno++;
         st = text_line(en, en->line.data, en->line.len);
-        if (en->line_cut) {
+        if (en->line_cut && en->note[0] == '\0') {
             snprintf(en->note, sizeof(en->note),
                      "line %ld longer than %u bytes was cut", en->lineno,
                      KT_MAX_LINE);
@@ -962,7 +963,7 @@ start_parser(struct entry *en)
 
 /* An archive inside the bundle: walk its entries as part of the bundle,
  * named OUTER/INNER (a single compressed file keeps its own name without
- * the suffix), up to KT_MAX_NESTING levels. The rest of the outer entry
+ * the suffix), up to --max-depth levels. The rest of the outer entry
  * is then drained so that the outer walk can go on. */
 static enum kt_status
 expand(struct walk *w, struct ingest *in, struct entry *en, int depth,
@@ -978,10 +979,11 @@ expand(struct walk *w, struct ingest *in, struct entry *en, int depth,
 
     kt_err_clear(&nerr);
     en->note[0] = '\0';
-    if (depth >= KT_MAX_NESTING) {
+    if (depth >= w->max_depth) {
         status = "skipped";
         snprintf(en->note, sizeof(en->note),
-                 "archive nested deeper than %d levels", KT_MAX_NESTING);
+                 "archive nested deeper than %d level%s (--max-depth)",
+                 w->max_depth, w->max_depth == 1 ? "" : "s");
     } else if (ingest_open_nested(in, en->head.data, en->head.len, en->path,
                                   &nested, &nerr) != KT_OK) {
         status = "skipped";
@@ -1242,6 +1244,12 @@ walk_archive(struct walk *w, struct ingest *in, const char *outer, int depth,
 
         kt_err_clear(&nerr);
         st = ingest_next(in, &ie, &nerr);
+        if (st == KT_DONE && ingest_stream_error(in) != NULL &&
+            w->n_seen == 0 && outer == NULL) {
+            st = kt_err_set(err, KT_EFORMAT, "%s: %s before the first entry",
+                            path, ingest_stream_error(in));
+            goto out;
+        }
         if (st == KT_DONE && ingest_stream_error(in) != NULL) {
             /* Every entry was read, but the file itself is cut. */
             log_warn("%s: %s after the last entry", path,
@@ -1312,12 +1320,14 @@ walk_archive(struct walk *w, struct ingest *in, const char *outer, int depth,
             ie.path = full.data ? full.data : ie.path;
         }
         note_layout(&w->ls, ie.path);
-        if (ie.warning != NULL &&
-            (ie.type == INGEST_FILE || ie.type == INGEST_DIR)) {
-            /* An unreadable file or directory: its content is missing. */
+        if (ie.warning != NULL) {
+            /* An unreadable file or directory, or a damaged header: its
+             * content is missing. */
             log_warn("%s: %s; skipped", ie.path, ie.warning);
             st = record_entry(idx, &ie,
-                              ie.type == INGEST_DIR ? "directory" : "file",
+                              ie.type == INGEST_DIR    ? "directory"
+                              : ie.type == INGEST_FILE ? "file"
+                                                       : "special",
                               "skipped", ie.warning, stats, err);
             stats->skipped++;
             if (st != KT_OK) {
@@ -1336,7 +1346,9 @@ walk_archive(struct walk *w, struct ingest *in, const char *outer, int depth,
                      path, KT_MAX_PATH, ie.path);
             stats->skipped++;
         } else if (ie.path_changed) {
-            log_warn("%s: unsafe entry name, stored as '%s'", path, ie.path);
+            log_warn("%s: entry name '%.200s' reaches outside the bundle, "
+                     "stored as '%s'",
+                     path, ie.raw_path, ie.path);
         }
         if (ie.type != INGEST_FILE) {
             char note[KT_MAX_PATH + 16];
@@ -1411,6 +1423,7 @@ pipeline_ingest(struct index *idx, const char *path,
     w.stats = stats;
     w.bundle = path;
     w.own_files = own_files;
+    w.max_depth = lim->max_depth;
     st = ingest_open(path, lim, &in, err);
     if (st != KT_OK) {
         return st;

@@ -326,6 +326,9 @@ run_analyze(const struct cli_opts *o, bool report)
         goto out;
     }
     st = index_create(db_path, &idx, &err);
+    if (st == KT_OK && o->max_db > 0) {
+        st = index_limit_size(idx, o->max_db, &err);
+    }
     if (st != KT_OK) {
         log_error("%s", err.msg);
         rc = EXIT_INTERNAL;

@@ -87,7 +87,8 @@ make_tar(const char *name, const struct member *m, size_t n, char *path,
     archive_write_free(a);
 }
 
-static const struct ingest_limits big = { 1ULL << 30, 1ULL << 30, 1000 };
+static const struct ingest_limits big = { 1ULL << 30, 1ULL << 30, 1000, 200,
+                                          3 };
 
 /* Read the whole entry; returns its status and total length. */
 static enum kt_status
@@ -168,7 +169,7 @@ entry_over_limit_is_cut_and_walk_goes_on(void **state)
         { "big.log", "0123456789abcdef", NULL, 4096 },
         { "small.log", "ok\n", NULL, 0 },
     };
-    const struct ingest_limits lim = { 1ULL << 30, 1024, 1000 };
+    const struct ingest_limits lim = { 1ULL << 30, 1024, 1000, 200, 3 };
     char path[256];
     struct ingest *in;
     struct ingest_entry e;
@@ -195,7 +196,7 @@ entry_count_limit_stops_the_walk(void **state)
         { "b", "2", NULL, 0 },
         { "c", "3", NULL, 0 },
     };
-    const struct ingest_limits lim = { 1ULL << 30, 1ULL << 30, 2 };
+    const struct ingest_limits lim = { 1ULL << 30, 1ULL << 30, 2, 200, 3 };
     char path[256];
     struct ingest *in;
     struct ingest_entry e;
