@@ -81,8 +81,14 @@ deps:
 	$(Q)tools/deps
 
 # Test bundles are packed from the text trees under fixtures/.
-bundles: $(BIN)
-	$(Q)tools/mkbundle-all $(BUILD)/bundles
+bundles: $(BIN) $(BUILD)/mkarchive
+	$(Q)KT_MKARCHIVE=$(BUILD)/mkarchive tools/mkbundle-all $(BUILD)/bundles
+
+# The writer of broken archives tools/mkhostile uses (test time only).
+$(BUILD)/mkarchive: tools/mkarchive.c
+	@mkdir -p $(dir $@)
+	@$(if $(Q),echo "  CC      $<")
+	$(Q)$(CC) $(CFLAGS_ALL) $< -o $@ $(LDHARDEN) $(LDFLAGS) $(LDLIBS_ALL)
 
 unit: $(UNIT_BINS)
 	$(Q)tools/run-unit $(UNIT_BINS)
@@ -123,7 +129,8 @@ lint:
 	$(Q)tools/lint
 
 format:
-	$(Q)clang-format -i analyzer/*.c analyzer/*.h tests/unit/*.c
+	$(Q)clang-format -i analyzer/*.c analyzer/*.h tests/unit/*.c tools/*.c \
+		$(wildcard tests/fuzz/*.c)
 
 clean:
 	rm -rf build build-san
