@@ -17,10 +17,15 @@
 
 enum {
     OPT_FAIL_ON = 256,
+    OPT_DEPTH_LIMIT,
+    OPT_MATCH_LIMIT,
     OPT_MAX_DB,
     OPT_MAX_DEPTH,
+    OPT_MAX_DOC_DEPTH,
     OPT_MAX_ENTRIES,
     OPT_MAX_ENTRY,
+    OPT_MAX_LINE,
+    OPT_MAX_PATH,
     OPT_MAX_RATIO,
     OPT_MAX_TOTAL,
     OPT_PATTERNS,
@@ -32,13 +37,18 @@ enum {
 /* Sorted by long name. */
 static const struct option long_opts[] = {
     { "db", required_argument, NULL, OPT_DB },
+    { "depth-limit", required_argument, NULL, OPT_DEPTH_LIMIT },
     { "fail-on", required_argument, NULL, OPT_FAIL_ON },
     { "format", required_argument, NULL, OPT_FORMAT },
     { "help", no_argument, NULL, 'h' },
+    { "match-limit", required_argument, NULL, OPT_MATCH_LIMIT },
     { "max-db", required_argument, NULL, OPT_MAX_DB },
     { "max-depth", required_argument, NULL, OPT_MAX_DEPTH },
+    { "max-doc-depth", required_argument, NULL, OPT_MAX_DOC_DEPTH },
     { "max-entries", required_argument, NULL, OPT_MAX_ENTRIES },
     { "max-entry", required_argument, NULL, OPT_MAX_ENTRY },
+    { "max-line", required_argument, NULL, OPT_MAX_LINE },
+    { "max-path", required_argument, NULL, OPT_MAX_PATH },
     { "max-ratio", required_argument, NULL, OPT_MAX_RATIO },
     { "max-total", required_argument, NULL, OPT_MAX_TOTAL },
     { "namespace", required_argument, NULL, 'n' },
@@ -72,6 +82,19 @@ size_opt(const char *name, const char *arg, unsigned long long *out,
     return KT_OK;
 }
 
+/* A number (with an optional k, M or G) from lo to hi. */
+static enum kt_status
+bounded_opt(const char *name, const char *arg, unsigned long long lo,
+            unsigned long long hi, unsigned long long *out, struct kt_err *err)
+{
+    if (kt_parse_size(arg, hi, out) != KT_OK || *out < lo) {
+        return kt_err_set(err, KT_EUSAGE,
+                          "--%s: '%s' is not a number from %llu to %llu", name,
+                          arg, lo, hi);
+    }
+    return KT_OK;
+}
+
 /* --max-depth: 0 (nested archives are not read) up to KT_MAX_NESTING's
  * ceiling. */
 static enum kt_status
@@ -101,6 +124,11 @@ cli_parse(int argc, char **argv, struct cli_opts *opts, struct kt_err *err)
     opts->limits.max_entries = KT_MAX_ENTRIES;
     opts->limits.max_ratio = KT_MAX_RATIO;
     opts->limits.max_depth = KT_MAX_NESTING;
+    opts->limits.max_line = KT_MAX_LINE;
+    opts->limits.max_path = KT_MAX_PATH;
+    opts->max_doc_depth = KT_MAX_JSON_DEPTH;
+    opts->match_limit = KT_PCRE2_MATCH_LIMIT;
+    opts->depth_limit = KT_PCRE2_DEPTH_LIMIT;
     opterr = 0;
     optind = 1;
     while (st == KT_OK &&
@@ -140,6 +168,30 @@ cli_parse(int argc, char **argv, struct cli_opts *opts, struct kt_err *err)
                                 "--format: '%s' is not one of text, json",
                                 optarg);
             }
+            break;
+        case OPT_DEPTH_LIMIT:
+            st = bounded_opt("depth-limit", optarg, 1, 0xffffffffULL,
+                             &opts->depth_limit, err);
+            break;
+        case OPT_MATCH_LIMIT:
+            st = bounded_opt("match-limit", optarg, 1, 0xffffffffULL,
+                             &opts->match_limit, err);
+            break;
+        case OPT_MAX_DOC_DEPTH: {
+            unsigned long long v = 0;
+
+            st = bounded_opt("max-doc-depth", optarg, 1, KT_MAX_JSON_DEPTH, &v,
+                             err);
+            opts->max_doc_depth = (int)v;
+            break;
+        }
+        case OPT_MAX_LINE:
+            st = bounded_opt("max-line", optarg, 64, 64ULL << 20,
+                             &opts->limits.max_line, err);
+            break;
+        case OPT_MAX_PATH:
+            st = bounded_opt("max-path", optarg, 64, 65536,
+                             &opts->limits.max_path, err);
             break;
         case OPT_MAX_DB:
             st = size_opt("max-db", optarg, &opts->max_db, err);
@@ -222,8 +274,17 @@ static const char help_main[] =
         "      --max-depth N    read archives nested N deep (default 3)\n"
         "      --max-db SIZE    stop when the index passes SIZE (default:\n"
         "                       no limit but the disk)\n"
+        "      --max-line SIZE  cut lines and log records at SIZE (default\n"
+        "                       1M)\n"
+        "      --max-path SIZE  cut entry names at SIZE (default 4096)\n"
+        "      --max-doc-depth N\n"
+        "                       skip JSON and YAML nested deeper than N\n"
+        "                       (default and most 512)\n"
         "Matching:\n"
         "      --patterns DIR   add the patterns of DIR; same id overrides\n"
+        "      --match-limit N  PCRE2 backtracking steps per match (default\n"
+        "                       1000000)\n"
+        "      --depth-limit N  PCRE2 depth per match (default 10000)\n"
         "Output:\n"
         "      --format FMT     text (default) or json\n"
         "  -o, --output FILE    write the report to FILE, not stdout\n"
@@ -252,7 +313,8 @@ static const char help_analyze[] =
         "Options: --db FILE, --format text|json, -o FILE, -n NS,\n"
         "--patterns DIR, --fail-on SEV, --max-entries N, --max-entry SIZE,\n"
         "--max-total SIZE, --max-ratio N, --max-depth N, --max-db SIZE,\n"
-        "-q, -v (see 'kftriage --help').\n"
+        "--max-line SIZE, --max-path SIZE, --max-doc-depth N,\n"
+        "--match-limit N, --depth-limit N, -q, -v (see 'kftriage --help').\n"
         "\n"
         "Example: kftriage analyze bundle.tar.gz --db /tmp/b.db\n";
 

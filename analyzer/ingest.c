@@ -345,8 +345,8 @@ ingest_open_nested(struct ingest *parent, const void *head, size_t head_len,
                                 ? parent->lim.max_total - parent->total
                                 : 1;
     sha256_init(&in->sha);
-    kt_buf_init(&in->path, KT_MAX_PATH);
-    kt_buf_init(&in->target, KT_MAX_PATH);
+    kt_buf_init(&in->path, (size_t)in->lim.max_path);
+    kt_buf_init(&in->target, (size_t)in->lim.max_path);
     set_raw_name(in, name);
     in->a = archive_read_new();
     if (in->a == NULL) {
@@ -384,8 +384,8 @@ ingest_open(const char *path, const struct ingest_limits *lim,
     }
     in->lim = *lim;
     sha256_init(&in->sha);
-    kt_buf_init(&in->path, KT_MAX_PATH);
-    kt_buf_init(&in->target, KT_MAX_PATH);
+    kt_buf_init(&in->path, (size_t)in->lim.max_path);
+    kt_buf_init(&in->target, (size_t)in->lim.max_path);
     if (S_ISDIR(sb.st_mode)) {
         st = open_dir(in, path, err);
     } else {
@@ -401,7 +401,7 @@ ingest_open(const char *path, const struct ingest_limits *lim,
 
 /* Normalise an entry name into b: drop a leading '/', empty and "."
  * parts, resolve ".." inside the bundle and refuse it above the root (a
- * bundle must not name anything outside itself), and cut at KT_MAX_PATH
+ * bundle must not name anything outside itself), and cut at max_path
  * (*cut set). Returns true when the name had to change for safety. */
 static bool
 normalise_path(struct kt_buf *b, const char *name, bool *cut)
@@ -562,7 +562,8 @@ ingest_next(struct ingest *in, struct ingest_entry *e, struct kt_err *err)
     }
     if (link != NULL) {
         kt_buf_reset(&in->target);
-        kt_buf_append(&in->target, link, strnlen(link, KT_MAX_PATH - 1));
+        kt_buf_append(&in->target, link,
+                      strnlen(link, (size_t)in->lim.max_path - 1));
         e->link_target = in->target.data;
     }
     return KT_OK;

@@ -26,6 +26,8 @@ struct ingest_limits {
     unsigned long long max_entries; /* entries */
     unsigned long long max_ratio;   /* uncompressed per compressed byte */
     int max_depth;                  /* archives nested in the bundle */
+    unsigned long long max_line;    /* bytes of a line or log record */
+    unsigned long long max_path;    /* bytes of an entry name */
 };
 
 /* One entry header. Strings are borrowed until the next ingest_next(). */

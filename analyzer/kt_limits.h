@@ -49,21 +49,17 @@
 
 /* Bytes: a JSON or YAML document is parsed whole, so it must fit in memory.
  * 256 MiB holds the pod list of a 5000-node cluster. Larger documents are
- * skipped. Option --max-document. */
+ * skipped. Build time only. */
 #ifndef KT_MAX_DOCUMENT_BYTES
 #define KT_MAX_DOCUMENT_BYTES (256ULL << 20)
 #endif
 
-/* Bytes: one logical line. Longer lines (base64 blobs, JSON dumps) are cut
- * here and flagged as truncated; the rest of the line is discarded. */
+/* Bytes: one logical line, and one log record assembled from several
+ * lines (tracebacks, goroutine dumps). Longer lines (base64 blobs, JSON
+ * dumps) are cut here and flagged as truncated, the rest of the line
+ * discarded; a record reaching this size is closed. Option --max-line. */
 #ifndef KT_MAX_LINE
 #define KT_MAX_LINE (1U << 20)
-#endif
-
-/* Bytes: text of one log record assembled from several lines (tracebacks,
- * goroutine dumps). A record reaching this size is closed. */
-#ifndef KT_MAX_RECORD
-#define KT_MAX_RECORD (1U << 20)
 #endif
 
 /* Lines: lines of one assembled log record, for GOTRACEBACK=all dumps. */
@@ -78,7 +74,8 @@
 #define KT_MAX_NESTING 3
 #endif
 
-/* Bytes: an entry path inside the bundle. PATH_MAX on Linux is 4096. */
+/* Bytes: an entry path inside the bundle. PATH_MAX on Linux is 4096.
+ * Option --max-path. */
 #ifndef KT_MAX_PATH
 #define KT_MAX_PATH 4096
 #endif
@@ -94,7 +91,9 @@
 #define KT_MAX_OBJECT_PARTS 256
 #endif
 
-/* Nesting: JSON depth accepted. cJSON's own ceiling is 1000. */
+/* Nesting: JSON and YAML depth accepted. cJSON's own ceiling is 1000.
+ * Option --max-doc-depth, which can only lower it (the YAML reader keeps
+ * a stack of this many frames). */
 #ifndef KT_MAX_JSON_DEPTH
 #define KT_MAX_JSON_DEPTH 512
 #endif
@@ -110,7 +109,8 @@
 #endif
 
 /* PCRE2 match limit (backtracking steps) and depth limit per match call.
- * A catastrophic user regex fails one match instead of hanging the run. */
+ * A catastrophic user regex fails one match instead of hanging the run.
+ * Options --match-limit and --depth-limit. */
 #ifndef KT_PCRE2_MATCH_LIMIT
 #define KT_PCRE2_MATCH_LIMIT 1000000U
 #endif

@@ -54,7 +54,8 @@ struct entry {
     struct kt_buf doc;   /* FT_JSON */
     struct kt_buf line;  /* the line being assembled */
     struct kt_buf clean; /* the line without ANSI colours and NULs */
-    bool line_cut;       /* the current line passed KT_MAX_LINE */
+    bool line_cut;       /* the current line passed max_line */
+    size_t max_line;     /* bytes of a line, and of a record */
     long lineno;
 
     struct describe_parser *describe; /* FT_DESCRIBE */
@@ -96,6 +97,8 @@ struct walk {
     long long newest; /* newest entry time, seconds */
     unsigned long long n_seen;
     int max_depth; /* archives nested deeper are skipped */
+    size_t max_line;
+    size_t max_path;
 };
 
 static enum kt_status walk_archive(struct walk *w, struct ingest *in,
@@ -670,7 +673,7 @@ text_line(struct entry *en, const char *line, size_t len)
     return log_line(en, line, len);
 }
 
-/* Split bytes into lines; a line longer than KT_MAX_LINE is cut there and
+/* Split bytes into lines; a line longer than max_line is cut there and
  * the rest of it dropped, with the cut flagged. */
 static enum kt_status
 feed_text(struct entry *en, const char *p, size_t len)
@@ -681,7 +684,7 @@ feed_text(struct entry *en, const char *p, size_t len)
         enum kt_status st;
 
         if (!en->line_cut) {
-            size_t room = KT_MAX_LINE - en->line.len;
+            size_t room = en->max_line - en->line.len;
 
             if (n > room) {
                 kt_buf_append(&en->line, p, room);
@@ -700,8 +703,8 @@ feed_text(struct entry *en, const char *p, size_t len)
         }
         if (en->line_cut) {
             snprintf(en->note, sizeof(en->note),
-                     "line %ld longer than %u bytes was cut", en->lineno,
-                     KT_MAX_LINE);
+                     "line %ld longer than %zu bytes was cut (--max-line)",
+                     en->lineno, en->max_line);
             en->limit_hit = true;
         }
         kt_buf_reset(&en->line);
@@ -843,8 +846,8 @@ finish(struct entry *en, size_t *n_items)
         st = text_line(en, en->line.data, en->line.len);
         if (en->line_cut && en->note[0] == '\0') {
             snprintf(en->note, sizeof(en->note),
-                     "line %ld longer than %u bytes was cut", en->lineno,
-                     KT_MAX_LINE);
+                     "line %ld longer than %zu bytes was cut (--max-line)",
+                     en->lineno, en->max_line);
             en->limit_hit = true;
         }
         kt_buf_reset(&en->line);
@@ -864,9 +867,10 @@ finish(struct entry *en, size_t *n_items)
 
 static void
 entry_init(struct entry *en, struct index *idx, struct pipeline_stats *stats,
-           int year)
+           int year, size_t max_line)
 {
     memset(en, 0, sizeof(*en));
+    en->max_line = max_line;
     en->idx = idx;
     en->stats = stats;
     en->year = year;
@@ -875,9 +879,9 @@ entry_init(struct entry *en, struct index *idx, struct pipeline_stats *stats,
     en->sink.event = sink_event;
     kt_buf_init(&en->head, HEAD_BYTES + (256U << 10));
     kt_buf_init(&en->doc, KT_MAX_DOCUMENT_BYTES);
-    kt_buf_init(&en->line, KT_MAX_LINE);
-    kt_buf_init(&en->clean, KT_MAX_LINE);
-    kt_buf_init(&en->rec, KT_MAX_RECORD);
+    kt_buf_init(&en->line, max_line);
+    kt_buf_init(&en->clean, max_line);
+    kt_buf_init(&en->rec, max_line);
 }
 
 static void
@@ -1236,8 +1240,8 @@ walk_archive(struct walk *w, struct ingest *in, const char *outer, int depth,
     enum kt_status st;
     bool broken = false;
 
-    entry_init(&en, idx, stats, year_of(w->newest));
-    kt_buf_init(&full, 2 * KT_MAX_PATH);
+    entry_init(&en, idx, stats, year_of(w->newest), w->max_line);
+    kt_buf_init(&full, 2 * w->max_path);
     for (;;) {
         struct pipeline_pathinfo pi;
         struct index_file f;
@@ -1342,8 +1346,9 @@ walk_archive(struct walk *w, struct ingest *in, const char *outer, int depth,
             continue; /* the index being written, or an earlier one */
         }
         if (ie.path_cut) {
-            log_warn("%s: entry name longer than %d bytes, cut to '%.80s...'",
-                     path, KT_MAX_PATH, ie.path);
+            log_warn("%s: entry name longer than %zu bytes, cut to "
+                     "'%.80s...' (--max-path)",
+                     path, w->max_path, ie.path);
             stats->skipped++;
         } else if (ie.path_changed) {
             log_warn("%s: entry name '%.200s' reaches outside the bundle, "
@@ -1424,6 +1429,8 @@ pipeline_ingest(struct index *idx, const char *path,
     w.bundle = path;
     w.own_files = own_files;
     w.max_depth = lim->max_depth;
+    w.max_line = (size_t)lim->max_line;
+    w.max_path = (size_t)lim->max_path;
     st = ingest_open(path, lim, &in, err);
     if (st != KT_OK) {
         return st;

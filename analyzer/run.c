@@ -13,12 +13,14 @@
 
 #include "correlate.h"
 #include "index.h"
+#include "jsonobj.h"
 #include "log.h"
 #include "match.h"
 #include "pattern.h"
 #include "pipeline.h"
 #include "report.h"
 #include "version.h"
+#include "yamlobj.h"
 
 #ifndef KT_PATTERN_DIR
 #define KT_PATTERN_DIR "/usr/local/share/kftriage/patterns"
@@ -313,6 +315,10 @@ run_analyze(const struct cli_opts *o, bool report)
         rc = EXIT_USAGE;
         goto out;
     }
+    match_set_limits(m, (unsigned long)o->match_limit,
+                     (unsigned long)o->depth_limit);
+    jsonobj_set_max_depth(o->max_doc_depth);
+    yamlobj_set_max_depth(o->max_doc_depth);
     if (o->db != NULL) {
         snprintf(db_path, sizeof(db_path), "%s", o->db);
     } else {

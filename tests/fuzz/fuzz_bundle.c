@@ -18,8 +18,10 @@
 int
 LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 {
-    const struct ingest_limits lim = { 64U << 20, 16U << 20, 10000,
-                                       KT_MAX_RATIO, KT_MAX_NESTING };
+    const struct ingest_limits lim = { 64U << 20,      16U << 20,
+                                       10000,          KT_MAX_RATIO,
+                                       KT_MAX_NESTING, KT_MAX_LINE,
+                                       KT_MAX_PATH };
     const char *dir = getenv("TMPDIR");
     struct pipeline_stats ps;
     struct index *idx = NULL;

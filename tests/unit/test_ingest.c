@@ -87,8 +87,13 @@ make_tar(const char *name, const struct member *m, size_t n, char *path,
     archive_write_free(a);
 }
 
-static const struct ingest_limits big = { 1ULL << 30, 1ULL << 30, 1000, 200,
-                                          3 };
+static const struct ingest_limits big = { .max_total = 1ULL << 30,
+                                          .max_entry = 1ULL << 30,
+                                          .max_entries = 1000,
+                                          .max_ratio = 200,
+                                          .max_depth = 3,
+                                          .max_line = 1U << 20,
+                                          .max_path = 4096 };
 
 /* Read the whole entry; returns its status and total length. */
 static enum kt_status
@@ -169,7 +174,13 @@ entry_over_limit_is_cut_and_walk_goes_on(void **state)
         { "big.log", "0123456789abcdef", NULL, 4096 },
         { "small.log", "ok\n", NULL, 0 },
     };
-    const struct ingest_limits lim = { 1ULL << 30, 1024, 1000, 200, 3 };
+    const struct ingest_limits lim = { .max_total = 1ULL << 30,
+                                       .max_entry = 1024,
+                                       .max_entries = 1000,
+                                       .max_ratio = 200,
+                                       .max_depth = 3,
+                                       .max_line = 1U << 20,
+                                       .max_path = 4096 };
     char path[256];
     struct ingest *in;
     struct ingest_entry e;
@@ -196,7 +207,13 @@ entry_count_limit_stops_the_walk(void **state)
         { "b", "2", NULL, 0 },
         { "c", "3", NULL, 0 },
     };
-    const struct ingest_limits lim = { 1ULL << 30, 1ULL << 30, 2, 200, 3 };
+    const struct ingest_limits lim = { .max_total = 1ULL << 30,
+                                       .max_entry = 1ULL << 30,
+                                       .max_entries = 2,
+                                       .max_ratio = 200,
+                                       .max_depth = 3,
+                                       .max_line = 1U << 20,
+                                       .max_path = 4096 };
     char path[256];
     struct ingest *in;
     struct ingest_entry e;
