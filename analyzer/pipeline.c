@@ -7,6 +7,7 @@
  * entry as it happens. */
 #include "pipeline.h"
 
+#include <stdint.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -87,6 +88,15 @@ struct layout_seen {
     bool cluster_dump_logs;
 };
 
+/* Entry paths seen so far, as 64-bit hashes in an open-addressing table
+ * (8 bytes an entry: 8 MiB at the entry limit), to name duplicates. A
+ * hash collision would only add a needless warning. */
+struct seen_set {
+    uint64_t *slot; /* 0 is an empty slot */
+    size_t cap;     /* a power of two, or 0 */
+    size_t n;
+};
+
 /* State shared by the walk of a bundle and of the archives nested in it. */
 struct walk {
     struct index *idx;
@@ -96,6 +106,7 @@ struct walk {
     struct layout_seen ls;
     long long newest; /* newest entry time, seconds */
     unsigned long long n_seen;
+    struct seen_set seen;
     int max_depth; /* archives nested deeper are skipped */
     size_t max_line;
     size_t max_path;
@@ -104,6 +115,59 @@ struct walk {
 static enum kt_status walk_archive(struct walk *w, struct ingest *in,
                                    const char *outer, int depth,
                                    struct kt_err *err);
+
+/* FNV-1a of a path, never 0. */
+static uint64_t
+path_hash(const char *s)
+{
+    uint64_t h = 14695981039346656037ULL;
+
+    for (; *s != '\0'; s++) {
+        h = (h ^ (unsigned char)*s) * 1099511628211ULL;
+    }
+    return h ? h : 1;
+}
+
+/* Record path; true when it was already there. Out of memory, duplicates
+ * simply go unnoticed. */
+static bool
+seen_before(struct seen_set *s, const char *path)
+{
+    uint64_t h = path_hash(path);
+    size_t i;
+
+    if (2 * (s->n + 1) > s->cap) {
+        size_t cap = s->cap ? 2 * s->cap : 1024;
+        uint64_t *slot = calloc(cap, sizeof(*slot));
+
+        if (slot == NULL) {
+            return false;
+        }
+        for (i = 0; i < s->cap; i++) {
+            size_t j = (size_t)s->slot[i] & (cap - 1);
+
+            if (s->slot[i] == 0) {
+                continue;
+            }
+            while (slot[j] != 0) {
+                j = (j + 1) & (cap - 1);
+            }
+            slot[j] = s->slot[i];
+        }
+        free(s->slot);
+        s->slot = slot;
+        s->cap = cap;
+    }
+    for (i = (size_t)h & (s->cap - 1); s->slot[i] != 0;
+         i = (i + 1) & (s->cap - 1)) {
+        if (s->slot[i] == h) {
+            return true;
+        }
+    }
+    s->slot[i] = h;
+    s->n++;
+    return false;
+}
 
 static const char *
 base_name(const char *path)
@@ -1388,6 +1452,11 @@ walk_archive(struct walk *w, struct ingest *in, const char *outer, int depth,
         }
         stats->files++;
         entry_reset(&en, en.file_id, ie.path);
+        if (seen_before(&w->seen, ie.path)) {
+            /* Both copies are indexed; the note tells them apart. */
+            log_warn("%s: duplicate entry; this copy is indexed too", ie.path);
+            snprintf(en.note, sizeof(en.note), "duplicate entry");
+        }
         st = read_file(w, in, &en, depth, &broken, err);
         if (st != KT_OK) {
             goto out;
@@ -1447,5 +1516,6 @@ pipeline_ingest(struct index *idx, const char *path,
         st = write_meta(idx, in, path, &w.ls, w.newest, stats, err);
     }
     ingest_close(in);
+    free(w.seen.slot);
     return st;
 }
