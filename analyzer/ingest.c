@@ -76,11 +76,35 @@ read_file_block(struct ingest *in)
     return (la_ssize_t)n;
 }
 
+/* Bytes libarchive inflates only to skip them never reach ingest_read():
+ * bound what its decompression filters have produced by --max-total, so
+ * that skipping the rest of a huge or bomb entry cannot run for hours.
+ * Returns true (with the error set) when past it. Our own gzip inflater
+ * keeps its own count (see gzip_cb). */
+static bool
+filters_past_total(struct archive *a, struct ingest *in)
+{
+    if (archive_filter_count(a) > 1 &&
+        (unsigned long long)archive_filter_bytes(a, 0) > in->lim.max_total) {
+        snprintf(in->z_error, sizeof(in->z_error),
+                 "more than %llu bytes inflated (--max-total)",
+                 in->lim.max_total);
+        archive_set_error(a, EFBIG, "%s", in->z_error);
+        return true;
+    }
+    return false;
+}
+
 static la_ssize_t
 read_cb(struct archive *a, void *ctx, const void **buf)
 {
     struct ingest *in = ctx;
-    la_ssize_t n = read_file_block(in);
+    la_ssize_t n;
+
+    if (filters_past_total(a, in)) {
+        return -1;
+    }
+    n = read_file_block(in);
 
     if (n < 0) {
         archive_set_error(a, errno, "read error");
@@ -98,6 +122,9 @@ nested_cb(struct archive *a, void *ctx, const void **buf)
     size_t len = 0;
     enum kt_status st;
 
+    if (filters_past_total(a, in)) {
+        return -1;
+    }
     if (!in->head_done) {
         in->head_done = true;
         if (in->head_len > 0) {
@@ -166,9 +193,7 @@ gzip_cb(struct archive *a, void *ctx, const void **buf)
         produced = READ_BLOCK - in->z.avail_out;
         in->inflated += produced;
         if (in->inflated > in->lim.max_total) {
-            /* Bytes libarchive skips never reach ingest_read(): bound
-             * them here, so that skipping a huge entry cannot run for
-             * hours. */
+            /* As filters_past_total() does for libarchive's filters. */
             snprintf(in->z_error, sizeof(in->z_error),
                      "more than %llu bytes inflated (--max-total)",
                      in->lim.max_total);
