@@ -4,6 +4,8 @@
 #   make demo       the same set-up, then analyze the shipped example bundle
 #   make SAN=1 ...  build and test with AddressSanitizer and UBSan
 #   make install    PREFIX=/usr/local DESTDIR=
+#   make fuzz       libFuzzer targets, FUZZ_RUNS executions each (clang)
+#   make valgrind   unit tests and CLI cases under valgrind
 #   make lint, make format, make clean
 
 PREFIX  ?= /usr/local
@@ -54,7 +56,8 @@ Q := @
 endif
 
 .PHONY: all deps test check unit golden cases trees real demo install lint \
-	format clean bundles schema html-check docs-check
+	format clean bundles schema html-check docs-check fuzz fuzz-build \
+	fuzz-deps valgrind
 
 all: $(BIN)
 
@@ -84,8 +87,14 @@ deps:
 	$(Q)tools/deps
 
 # Test bundles are packed from the text trees under fixtures/.
-bundles: $(BIN)
-	$(Q)tools/mkbundle-all $(BUILD)/bundles
+bundles: $(BIN) $(BUILD)/mkarchive
+	$(Q)KT_MKARCHIVE=$(BUILD)/mkarchive tools/mkbundle-all $(BUILD)/bundles
+
+# The writer of broken archives tools/mkhostile uses (test time only).
+$(BUILD)/mkarchive: tools/mkarchive.c
+	@mkdir -p $(dir $@)
+	@$(if $(Q),echo "  CC      $<")
+	$(Q)$(CC) $(CFLAGS_ALL) $< -o $@ $(LDHARDEN) $(LDFLAGS) $(LDLIBS_ALL)
 
 unit: $(UNIT_BINS)
 	$(Q)tools/run-unit $(UNIT_BINS)
@@ -117,6 +126,11 @@ trees: $(BIN) bundles
 real: $(BIN)
 	$(Q)KT_BIN=$(BIN) tests/run-real.sh
 
+# Unit tests and a few CLI cases under valgrind; a leak fails.
+valgrind: $(UNIT_BINS) $(BIN) bundles
+	$(Q)tools/deps valgrind
+	$(Q)tools/run-valgrind $(BIN) $(BUILD)/bundles $(UNIT_BINS)
+
 patterns-test: $(BIN)
 	$(Q)$(BIN) patterns test
 
@@ -146,11 +160,71 @@ install: $(BIN)
 	install -m 644 tools/kftriage.bash \
 		$(DESTDIR)$(PREFIX)/share/bash-completion/completions/kftriage
 
+# libFuzzer targets (tests/fuzz/), built with clang in build-fuzz/ and run
+# FUZZ_RUNS executions each past their seeds, which tests/fuzz/seeds copies
+# from fixtures/ and the packed bundles. A crash leaves its input in
+# build-fuzz/crash-TARGET-* and fails the target.
+FUZZ_RUNS    ?= 2000
+FUZZ_CC      ?= clang
+FUZZ_BUILD   := build-fuzz
+FUZZ_SAN     := -fsanitize=address,undefined -fno-sanitize-recover=all
+FUZZ_TARGETS := describe table json yaml logline records accesslog \
+	patterns bundle
+FUZZ_CFLAGS   = -std=c11 -D_POSIX_C_SOURCE=200809L -O1 -g \
+	-fno-omit-frame-pointer -iquote analyzer -iquote tests/fuzz \
+	$(PKG_CFLAGS) -DKT_PATTERN_DIR='"patterns"'
+FUZZ_LIB_OBJS := $(filter-out $(FUZZ_BUILD)/obj/main.o, \
+	$(SRCS:analyzer/%.c=$(FUZZ_BUILD)/obj/%.o))
+
+$(FUZZ_BUILD)/obj/%.o: analyzer/%.c $(wildcard analyzer/*.h)
+	@mkdir -p $(dir $@)
+	@$(if $(Q),echo "  FUZZCC  $<")
+	$(Q)$(FUZZ_CC) $(FUZZ_CFLAGS) -fsanitize=fuzzer-no-link $(FUZZ_SAN) \
+		-c $< -o $@
+
+$(FUZZ_BUILD)/fuzz_records: tests/fuzz/fuzz_bundle.c tests/fuzz/fuzz.h \
+		$(FUZZ_LIB_OBJS)
+	@$(if $(Q),echo "  FUZZLD  $@")
+	$(Q)$(FUZZ_CC) $(FUZZ_CFLAGS) -DFUZZ_AS_LOG -fsanitize=fuzzer \
+		$(FUZZ_SAN) $< $(FUZZ_LIB_OBJS) -o $@ $(LDLIBS_ALL)
+
+$(FUZZ_BUILD)/fuzz_%: tests/fuzz/fuzz_%.c tests/fuzz/fuzz.h $(FUZZ_LIB_OBJS)
+	@$(if $(Q),echo "  FUZZLD  $@")
+	$(Q)$(FUZZ_CC) $(FUZZ_CFLAGS) -fsanitize=fuzzer $(FUZZ_SAN) $< \
+		$(FUZZ_LIB_OBJS) -o $@ $(LDLIBS_ALL)
+
+fuzz-build: $(FUZZ_TARGETS:%=$(FUZZ_BUILD)/fuzz_%)
+
+fuzz-deps:
+	$(Q)tools/deps fuzz
+
+fuzz: fuzz-deps
+	$(Q)$(MAKE) --no-print-directory fuzz-build bundles
+	$(Q)mkdir -p $(FUZZ_BUILD)/tmp
+	$(Q)for t in $(FUZZ_TARGETS); do \
+		rm -rf $(FUZZ_BUILD)/seeds/$$t; \
+		tests/fuzz/seeds $$t $(FUZZ_BUILD)/seeds/$$t $(BUILD)/bundles \
+			|| exit 1; \
+		mkdir -p $(FUZZ_BUILD)/corpus/$$t; \
+		TMPDIR=$(FUZZ_BUILD)/tmp $(FUZZ_BUILD)/fuzz_$$t \
+			-runs=$(FUZZ_RUNS) -max_len=65536 -timeout=20 \
+			-rss_limit_mb=2048 -print_final_stats=1 \
+			-artifact_prefix=$(FUZZ_BUILD)/crash-$$t- \
+			$(FUZZ_BUILD)/corpus/$$t $(FUZZ_BUILD)/seeds/$$t \
+			>$(FUZZ_BUILD)/$$t.log 2>&1 || { \
+			tail -40 $(FUZZ_BUILD)/$$t.log; \
+			echo "fuzz: $$t FAILED"; exit 1; }; \
+		n=$$(grep -o 'number_of_executed_units: [0-9]*' \
+			$(FUZZ_BUILD)/$$t.log | grep -o '[0-9]*$$'); \
+		echo "fuzz: $$t: $$n executions, no crash"; \
+	done
+
 lint:
 	$(Q)tools/lint
 
 format:
-	$(Q)clang-format -i analyzer/*.c analyzer/*.h tests/unit/*.c
+	$(Q)clang-format -i analyzer/*.c analyzer/*.h tests/unit/*.c tools/*.c \
+		$(wildcard tests/fuzz/*.c)
 
 clean:
-	rm -rf build build-san
+	rm -rf build build-san build-fuzz

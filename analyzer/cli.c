@@ -18,8 +18,16 @@
 
 enum {
     OPT_FAIL_ON = 256,
+    OPT_DEPTH_LIMIT,
+    OPT_MATCH_LIMIT,
+    OPT_MAX_DB,
+    OPT_MAX_DEPTH,
+    OPT_MAX_DOC_DEPTH,
     OPT_MAX_ENTRIES,
     OPT_MAX_ENTRY,
+    OPT_MAX_LINE,
+    OPT_MAX_PATH,
+    OPT_MAX_RATIO,
     OPT_MAX_TOTAL,
     OPT_PATTERNS,
     OPT_DB,
@@ -36,12 +44,20 @@ enum {
 static const struct option long_opts[] = {
     { "component", required_argument, NULL, OPT_COMPONENT },
     { "db", required_argument, NULL, OPT_DB },
+    { "depth-limit", required_argument, NULL, OPT_DEPTH_LIMIT },
     { "fail-on", required_argument, NULL, OPT_FAIL_ON },
     { "format", required_argument, NULL, OPT_FORMAT },
     { "help", no_argument, NULL, 'h' },
     { "level", required_argument, NULL, OPT_LEVEL },
+    { "match-limit", required_argument, NULL, OPT_MATCH_LIMIT },
+    { "max-db", required_argument, NULL, OPT_MAX_DB },
+    { "max-depth", required_argument, NULL, OPT_MAX_DEPTH },
+    { "max-doc-depth", required_argument, NULL, OPT_MAX_DOC_DEPTH },
     { "max-entries", required_argument, NULL, OPT_MAX_ENTRIES },
     { "max-entry", required_argument, NULL, OPT_MAX_ENTRY },
+    { "max-line", required_argument, NULL, OPT_MAX_LINE },
+    { "max-path", required_argument, NULL, OPT_MAX_PATH },
+    { "max-ratio", required_argument, NULL, OPT_MAX_RATIO },
     { "max-total", required_argument, NULL, OPT_MAX_TOTAL },
     { "namespace", required_argument, NULL, 'n' },
     { "output", required_argument, NULL, 'o' },
@@ -127,6 +143,35 @@ size_opt(const char *name, const char *arg, unsigned long long *out,
     return KT_OK;
 }
 
+/* A number (with an optional k, M or G) from lo to hi. */
+static enum kt_status
+bounded_opt(const char *name, const char *arg, unsigned long long lo,
+            unsigned long long hi, unsigned long long *out, struct kt_err *err)
+{
+    if (kt_parse_size(arg, hi, out) != KT_OK || *out < lo) {
+        return kt_err_set(err, KT_EUSAGE,
+                          "--%s: '%s' is not a number from %llu to %llu", name,
+                          arg, lo, hi);
+    }
+    return KT_OK;
+}
+
+/* --max-depth: 0 (nested archives are not read) up to KT_MAX_NESTING's
+ * ceiling. */
+static enum kt_status
+depth_opt(const char *arg, int *out, struct kt_err *err)
+{
+    unsigned long long v;
+
+    if (kt_parse_size(arg, 16, &v) != KT_OK) {
+        return kt_err_set(err, KT_EUSAGE,
+                          "--max-depth: '%s' is not a number from 0 to 16",
+                          arg);
+    }
+    *out = (int)v;
+    return KT_OK;
+}
+
 enum kt_status
 cli_parse(int argc, char **argv, struct cli_opts *opts, struct kt_err *err)
 {
@@ -138,6 +183,13 @@ cli_parse(int argc, char **argv, struct cli_opts *opts, struct kt_err *err)
     opts->limits.max_total = KT_MAX_TOTAL_BYTES;
     opts->limits.max_entry = KT_MAX_ENTRY_BYTES;
     opts->limits.max_entries = KT_MAX_ENTRIES;
+    opts->limits.max_ratio = KT_MAX_RATIO;
+    opts->limits.max_depth = KT_MAX_NESTING;
+    opts->limits.max_line = KT_MAX_LINE;
+    opts->limits.max_path = KT_MAX_PATH;
+    opts->max_doc_depth = KT_MAX_JSON_DEPTH;
+    opts->match_limit = KT_PCRE2_MATCH_LIMIT;
+    opts->depth_limit = KT_PCRE2_DEPTH_LIMIT;
     opterr = 0;
     optind = 1;
     while (st == KT_OK &&
@@ -193,6 +245,39 @@ cli_parse(int argc, char **argv, struct cli_opts *opts, struct kt_err *err)
             break;
         case OPT_UNTIL:
             opts->until = optarg;
+            break;
+        case OPT_DEPTH_LIMIT:
+            st = bounded_opt("depth-limit", optarg, 1, 0xffffffffULL,
+                             &opts->depth_limit, err);
+            break;
+        case OPT_MATCH_LIMIT:
+            st = bounded_opt("match-limit", optarg, 1, 0xffffffffULL,
+                             &opts->match_limit, err);
+            break;
+        case OPT_MAX_DOC_DEPTH: {
+            unsigned long long v = 0;
+
+            st = bounded_opt("max-doc-depth", optarg, 1, KT_MAX_JSON_DEPTH, &v,
+                             err);
+            opts->max_doc_depth = (int)v;
+            break;
+        }
+        case OPT_MAX_LINE:
+            st = bounded_opt("max-line", optarg, 64, 64ULL << 20,
+                             &opts->limits.max_line, err);
+            break;
+        case OPT_MAX_PATH:
+            st = bounded_opt("max-path", optarg, 64, 65536,
+                             &opts->limits.max_path, err);
+            break;
+        case OPT_MAX_DB:
+            st = size_opt("max-db", optarg, &opts->max_db, err);
+            break;
+        case OPT_MAX_DEPTH:
+            st = depth_opt(optarg, &opts->limits.max_depth, err);
+            break;
+        case OPT_MAX_RATIO:
+            st = size_opt("max-ratio", optarg, &opts->limits.max_ratio, err);
             break;
         case OPT_MAX_ENTRIES:
             st = size_opt("max-entries", optarg, &opts->limits.max_entries,
@@ -265,8 +350,22 @@ static const char help_main[] =
         "      --max-entries N  read at most N entries (default 1000000)\n"
         "      --max-entry SIZE skip entries larger than SIZE (default 4G)\n"
         "      --max-total SIZE stop after SIZE bytes in all (default 64G)\n"
+        "      --max-ratio N    skip entries inflating over N times their\n"
+        "                       compressed size (default 200)\n"
+        "      --max-depth N    read archives nested N deep (default 3)\n"
+        "      --max-db SIZE    stop when the index passes SIZE (default:\n"
+        "                       no limit but the disk)\n"
+        "      --max-line SIZE  cut lines and log records at SIZE (default\n"
+        "                       1M)\n"
+        "      --max-path SIZE  cut entry names at SIZE (default 4096)\n"
+        "      --max-doc-depth N\n"
+        "                       skip JSON and YAML nested deeper than N\n"
+        "                       (default and most 512)\n"
         "Matching:\n"
         "      --patterns DIR   add the patterns of DIR; same id overrides\n"
+        "      --match-limit N  PCRE2 backtracking steps per match (default\n"
+        "                       1000000)\n"
+        "      --depth-limit N  PCRE2 depth per match (default 10000)\n"
         "Output:\n"
         "      --format FMT     text (default), json, markdown or html;\n"
         "                       query: table (default on a terminal), tsv\n"
@@ -307,7 +406,9 @@ static const char help_analyze[] =
         "\n"
         "Options: --db FILE, --reindex, --format text|json|markdown|html,\n"
         "-o FILE, -n NS, --patterns DIR, --fail-on SEV, --max-entries N,\n"
-        "--max-entry SIZE, --max-total SIZE, -q, -v (see 'kftriage --help').\n"
+        "--max-entry SIZE, --max-total SIZE, --max-ratio N, --max-depth N,\n"
+        "--max-db SIZE, --max-line SIZE, --max-path SIZE, --max-doc-depth N,\n"
+        "--match-limit N, --depth-limit N, -q, -v (see 'kftriage --help').\n"
         "\n"
         "Example: kftriage analyze bundle.tar.gz --db /tmp/b.db\n";
 
@@ -324,7 +425,7 @@ static const char help_query[] =
         "line (tabs, newlines and control bytes shown as \\t, \\n, \\xNN);\n"
         "csv follows RFC 4180; json is an array of objects. Writes, ATTACH\n"
         "and extension loading are refused. Views: pods, errors, skipped,\n"
-        "findings_view, findings_tree.\n"
+        "findings_view, findings_tree, edges.\n"
         "Example: kftriage query b.db \"SELECT * FROM pods\"\n";
 
 static const char help_timeline[] =

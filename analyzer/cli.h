@@ -38,6 +38,10 @@ struct cli_opts {
     bool help;
     bool version;
     struct ingest_limits limits;
+    unsigned long long max_db;      /* --max-db bytes, 0 for no limit */
+    int max_doc_depth;              /* JSON and YAML nesting */
+    unsigned long long match_limit; /* PCRE2, per match call */
+    unsigned long long depth_limit;
     char **args; /* operands after the command, borrowed from argv */
     int n_args;
 };

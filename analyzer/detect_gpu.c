@@ -334,7 +334,7 @@ tolerates_one(const char *tol, size_t len, const char *key, const char *value,
     char tk[256];
     char tv[256];
     char te[256];
-    char line[600];
+    char line[256];
     char *op;
     bool exists = false;
 

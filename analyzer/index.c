@@ -452,6 +452,28 @@ index_commit(struct index *idx, struct kt_err *err)
     return KT_OK;
 }
 
+enum kt_status
+index_limit_size(struct index *idx, unsigned long long max_bytes,
+                 struct kt_err *err)
+{
+    sqlite3_stmt *s = NULL;
+    long long page = 4096;
+    char sql[64];
+
+    if (sqlite3_prepare_v2(idx->db, "PRAGMA page_size", -1, &s, NULL) ==
+                SQLITE_OK &&
+        sqlite3_step(s) == SQLITE_ROW) {
+        page = sqlite3_column_int64(s, 0);
+    }
+    sqlite3_finalize(s);
+    snprintf(sql, sizeof(sql), "PRAGMA max_page_count = %llu",
+             max_bytes / (unsigned long long)(page > 0 ? page : 4096) + 1);
+    if (sqlite3_exec(idx->db, sql, NULL, NULL, NULL) != SQLITE_OK) {
+        return db_error(idx, err, "cannot limit the index size");
+    }
+    return KT_OK;
+}
+
 void
 index_close(struct index *idx)
 {

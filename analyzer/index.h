@@ -38,6 +38,13 @@ enum kt_status index_open_ro(const char *path, struct index **out,
  * transaction and rename the temporary file into place. */
 enum kt_status index_commit(struct index *idx, struct kt_err *err);
 
+/* Let the index being written grow to at most max_bytes (rounded down to
+ * whole pages); past it every insert fails as on a full disk, and the run
+ * stops with KT_EDB, leaving no file behind. Returns KT_EDB when SQLite
+ * refuses. */
+enum kt_status index_limit_size(struct index *idx, unsigned long long max_bytes,
+                                struct kt_err *err);
+
 /* Close; an uncommitted index's temporary file is deleted. NULL is ok. */
 void index_close(struct index *idx);
 

@@ -33,6 +33,8 @@ struct ingest {
     unsigned long long n_entries;
     unsigned long long total;
     unsigned long long entry_bytes;
+    unsigned long long src_bytes; /* bytes taken from the file or parent */
+    unsigned long long entry_src; /* src_bytes when the entry began */
     struct kt_buf path;
     struct kt_buf target;
     char broken_msg[256];
@@ -46,9 +48,10 @@ struct ingest {
     bool z_eof;   /* no more file bytes */
     bool z_done;  /* the last gzip member ended cleanly */
     z_stream z;
-    unsigned char *out; /* inflated bytes handed to libarchive */
-    char z_error[128];  /* why inflating stopped early, or "" */
-    char raw_name[256]; /* entry name for a single compressed file */
+    unsigned long long inflated; /* bytes inflated, read or skipped */
+    unsigned char *out;          /* inflated bytes handed to libarchive */
+    char z_error[128];           /* why inflating stopped early, or "" */
+    char raw_name[256];          /* entry name for a single compressed file */
 
     /* A nested archive reads the current entry of its parent: first the
      * head the pipeline already read to recognise it, then the rest. */
@@ -68,15 +71,40 @@ read_file_block(struct ingest *in)
     if (n == 0 && ferror(in->fp)) {
         return -1;
     }
+    in->src_bytes += n;
     sha256_update(&in->sha, in->block, n);
     return (la_ssize_t)n;
+}
+
+/* Bytes libarchive inflates only to skip them never reach ingest_read():
+ * bound what its decompression filters have produced by --max-total, so
+ * that skipping the rest of a huge or bomb entry cannot run for hours.
+ * Returns true (with the error set) when past it. Our own gzip inflater
+ * keeps its own count (see gzip_cb). */
+static bool
+filters_past_total(struct archive *a, struct ingest *in)
+{
+    if (archive_filter_count(a) > 1 &&
+        (unsigned long long)archive_filter_bytes(a, 0) > in->lim.max_total) {
+        snprintf(in->z_error, sizeof(in->z_error),
+                 "more than %llu bytes inflated (--max-total)",
+                 in->lim.max_total);
+        archive_set_error(a, EFBIG, "%s", in->z_error);
+        return true;
+    }
+    return false;
 }
 
 static la_ssize_t
 read_cb(struct archive *a, void *ctx, const void **buf)
 {
     struct ingest *in = ctx;
-    la_ssize_t n = read_file_block(in);
+    la_ssize_t n;
+
+    if (filters_past_total(a, in)) {
+        return -1;
+    }
+    n = read_file_block(in);
 
     if (n < 0) {
         archive_set_error(a, errno, "read error");
@@ -94,15 +122,20 @@ nested_cb(struct archive *a, void *ctx, const void **buf)
     size_t len = 0;
     enum kt_status st;
 
+    if (filters_past_total(a, in)) {
+        return -1;
+    }
     if (!in->head_done) {
         in->head_done = true;
         if (in->head_len > 0) {
             *buf = in->head;
+            in->src_bytes += in->head_len;
             return (la_ssize_t)in->head_len;
         }
     }
     st = ingest_read(in->parent, buf, &len, &err);
     if (st == KT_OK) {
+        in->src_bytes += len;
         return (la_ssize_t)len;
     }
     if (st == KT_DONE) {
@@ -158,6 +191,14 @@ gzip_cb(struct archive *a, void *ctx, const void **buf)
         in->z.avail_out = READ_BLOCK;
         rc = inflate(&in->z, Z_NO_FLUSH);
         produced = READ_BLOCK - in->z.avail_out;
+        in->inflated += produced;
+        if (in->inflated > in->lim.max_total) {
+            /* As filters_past_total() does for libarchive's filters. */
+            snprintf(in->z_error, sizeof(in->z_error),
+                     "more than %llu bytes inflated (--max-total)",
+                     in->lim.max_total);
+            in->z_done = true;
+        }
         if (rc == Z_STREAM_END) {
             /* Another member may follow; anything else ends the data. */
             if (gzip_fill(in) != 0 || in->z.avail_in < 2 ||
@@ -329,8 +370,8 @@ ingest_open_nested(struct ingest *parent, const void *head, size_t head_len,
                                 ? parent->lim.max_total - parent->total
                                 : 1;
     sha256_init(&in->sha);
-    kt_buf_init(&in->path, KT_MAX_PATH);
-    kt_buf_init(&in->target, KT_MAX_PATH);
+    kt_buf_init(&in->path, (size_t)in->lim.max_path);
+    kt_buf_init(&in->target, (size_t)in->lim.max_path);
     set_raw_name(in, name);
     in->a = archive_read_new();
     if (in->a == NULL) {
@@ -368,8 +409,8 @@ ingest_open(const char *path, const struct ingest_limits *lim,
     }
     in->lim = *lim;
     sha256_init(&in->sha);
-    kt_buf_init(&in->path, KT_MAX_PATH);
-    kt_buf_init(&in->target, KT_MAX_PATH);
+    kt_buf_init(&in->path, (size_t)in->lim.max_path);
+    kt_buf_init(&in->target, (size_t)in->lim.max_path);
     if (S_ISDIR(sb.st_mode)) {
         st = open_dir(in, path, err);
     } else {
@@ -385,7 +426,7 @@ ingest_open(const char *path, const struct ingest_limits *lim,
 
 /* Normalise an entry name into b: drop a leading '/', empty and "."
  * parts, resolve ".." inside the bundle and refuse it above the root (a
- * bundle must not name anything outside itself), and cut at KT_MAX_PATH
+ * bundle must not name anything outside itself), and cut at max_path
  * (*cut set). Returns true when the name had to change for safety. */
 static bool
 normalise_path(struct kt_buf *b, const char *name, bool *cut)
@@ -488,7 +529,13 @@ ingest_next(struct ingest *in, struct ingest_entry *e, struct kt_err *err)
             name = in->raw_name;
             e->is_raw = true;
         }
-        if (name == NULL) {
+        if (name == NULL || (*name == '\0' && !in->is_dir)) {
+            /* A header without a name is one libarchive could not make
+             * sense of (garbage, or data read as a header). */
+            snprintf(in->entry_warning, sizeof(in->entry_warning),
+                     "damaged header: an entry without a name%s%s",
+                     rc != ARCHIVE_OK ? ": " : "",
+                     rc != ARCHIVE_OK ? archive_message(in) : "");
             name = "";
         }
         if (in->is_dir) {
@@ -505,11 +552,13 @@ ingest_next(struct ingest *in, struct ingest_entry *e, struct kt_err *err)
     }
     in->n_entries++;
     in->entry_bytes = 0;
+    in->entry_src = in->src_bytes;
     e->path_changed = normalise_path(&in->path, name, &e->path_cut);
     if (in->is_dir) {
         e->path_changed = false;
     }
     e->path = in->path.data;
+    e->raw_path = name;
     e->warning = in->entry_warning[0] ? in->entry_warning : NULL;
     if (in->is_dir) {
         e->dev = (unsigned long long)archive_entry_dev(ae);
@@ -538,7 +587,8 @@ ingest_next(struct ingest *in, struct ingest_entry *e, struct kt_err *err)
     }
     if (link != NULL) {
         kt_buf_reset(&in->target);
-        kt_buf_append(&in->target, link, strnlen(link, KT_MAX_PATH - 1));
+        kt_buf_append(&in->target, link,
+                      strnlen(link, (size_t)in->lim.max_path - 1));
         e->link_target = in->target.data;
     }
     return KT_OK;
@@ -576,6 +626,22 @@ ingest_read(struct ingest *in, const void **buf, size_t *len,
         return kt_err_set(err, KT_ELIMIT,
                           "entry larger than %llu bytes (--max-entry)",
                           in->lim.max_entry);
+    }
+    if (!in->is_dir && in->entry_bytes > KT_RATIO_FLOOR &&
+        in->entry_bytes / (in->src_bytes - in->entry_src + 1) >
+                in->lim.max_ratio) {
+        if (archive_format(in->a) != ARCHIVE_FORMAT_ZIP) {
+            /* One compressed stream: skipping the rest of this entry
+             * would inflate the whole bomb. A zip compresses each entry
+             * alone, so its walk can go on. */
+            in->broken = true;
+            snprintf(in->broken_msg, sizeof(in->broken_msg),
+                     "a compression bomb in the stream");
+        }
+        return kt_err_set(err, KT_ELIMIT,
+                          "inflates more than %llu times its compressed "
+                          "size, a compression bomb (--max-ratio)",
+                          in->lim.max_ratio);
     }
     if (in->total > in->lim.max_total) {
         in->broken = true;

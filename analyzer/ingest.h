@@ -24,11 +24,16 @@ struct ingest_limits {
     unsigned long long max_total;   /* bytes, whole bundle */
     unsigned long long max_entry;   /* bytes, one entry */
     unsigned long long max_entries; /* entries */
+    unsigned long long max_ratio;   /* uncompressed per compressed byte */
+    int max_depth;                  /* archives nested in the bundle */
+    unsigned long long max_line;    /* bytes of a line or log record */
+    unsigned long long max_path;    /* bytes of an entry name */
 };
 
 /* One entry header. Strings are borrowed until the next ingest_next(). */
 struct ingest_entry {
-    const char *path;  /* normalised: no leading '/', no "." or ".." parts */
+    const char *path;     /* normalised: no leading '/', no "." or ".." parts */
+    const char *raw_path; /* the name as the archive gives it */
     bool path_changed; /* the name had "/" or ".." reaching out, or was cut */
     bool path_cut;     /* the name was longer than KT_MAX_PATH */
     enum ingest_type type;
@@ -67,7 +72,8 @@ enum kt_status ingest_next(struct ingest *in, struct ingest_entry *e,
 
 /* Read the next block of the current entry's data. *buf is borrowed until
  * the next call. Returns KT_OK with a block, KT_DONE at the end of the
- * entry, KT_ELIMIT when the entry or the bundle grew past its limit, or
+ * entry, KT_ELIMIT when the entry or the bundle grew past its limit or
+ * the entry inflates more than max_ratio times its compressed bytes, or
  * KT_EFORMAT/KT_EIO when the data is damaged (the archive is then
  * unusable: the next ingest_next() returns the same error). */
 enum kt_status ingest_read(struct ingest *in, const void **buf, size_t *len,

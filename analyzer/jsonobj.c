@@ -776,6 +776,17 @@ jsonobj_extract_tree(const cJSON *root, const long *item_lines, long root_line,
 /* Parse the one JSON value at the start of buf and deliver its items,
  * numbering lines from first_line. *used gets the bytes the value took
  * (white space after it included). */
+/* Deepest nesting accepted; see jsonobj_set_max_depth(). */
+static int max_depth = KT_MAX_JSON_DEPTH;
+
+void
+jsonobj_set_max_depth(int depth)
+{
+    max_depth = depth < 1                   ? 1
+                : depth > KT_MAX_JSON_DEPTH ? KT_MAX_JSON_DEPTH
+                                            : depth;
+}
+
 static enum kt_status
 extract_value(const char *buf, size_t len, long first_line,
               const char *kind_hint, const struct kt_sink *sink,
@@ -790,9 +801,10 @@ extract_value(const char *buf, size_t len, long first_line,
 
     *used = len;
     scan_items(buf, len, &io, &depth);
-    if (depth > KT_MAX_JSON_DEPTH) {
-        st = kt_err_set(err, KT_ELIMIT, "JSON nested deeper than %d levels",
-                        KT_MAX_JSON_DEPTH);
+    if (depth > max_depth) {
+        st = kt_err_set(err, KT_ELIMIT,
+                        "JSON nested deeper than %d levels (--max-doc-depth)",
+                        max_depth);
         goto out;
     }
     root = cJSON_ParseWithLengthOpts(buf, len, &end, false);

@@ -41,6 +41,11 @@ enum kt_status jsonobj_strings(const char *buf, size_t len,
  * each item of the list (as many as there are items), or is NULL;
  * root_line is the line of a single-object document. Parts of an item
  * get the item's line. */
+/* Accept JSON nested at most depth levels, 1 to KT_MAX_JSON_DEPTH (the
+ * default); deeper documents give KT_ELIMIT. Process-wide: set it once,
+ * before parsing (--max-doc-depth). */
+void jsonobj_set_max_depth(int depth);
+
 struct cJSON;
 enum kt_status jsonobj_extract_tree(const struct cJSON *root,
                                     const long *item_lines, long root_line,

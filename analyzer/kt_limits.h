@@ -30,23 +30,36 @@
 #define KT_MAX_ENTRIES 1000000ULL
 #endif
 
+/* Ratio: uncompressed bytes of one entry per compressed byte it took
+ * from its archive (or from the archive it is nested in), checked once the
+ * entry passes KT_RATIO_FLOOR. Logs and JSON compress 5 to 50 times, a
+ * log of one line repeated a few hundred times; deflate tops out near
+ * 1030, so a gzip or zip bomb (and any bzip2, xz or zstd one) passes 200
+ * within its first KT_RATIO_FLOOR bytes. Option --max-ratio. */
+#ifndef KT_MAX_RATIO
+#define KT_MAX_RATIO 200ULL
+#endif
+
+/* Bytes: an entry is measured against KT_MAX_RATIO only past this size.
+ * A small file that compresses well costs nothing; the read-ahead of the
+ * archive reader (128 KiB blocks) also blurs the ratio of small entries. */
+#ifndef KT_RATIO_FLOOR
+#define KT_RATIO_FLOOR (16ULL << 20)
+#endif
+
 /* Bytes: a JSON or YAML document is parsed whole, so it must fit in memory.
  * 256 MiB holds the pod list of a 5000-node cluster. Larger documents are
- * skipped. Option --max-document. */
+ * skipped. Build time only. */
 #ifndef KT_MAX_DOCUMENT_BYTES
 #define KT_MAX_DOCUMENT_BYTES (256ULL << 20)
 #endif
 
-/* Bytes: one logical line. Longer lines (base64 blobs, JSON dumps) are cut
- * here and flagged as truncated; the rest of the line is discarded. */
+/* Bytes: one logical line, and one log record assembled from several
+ * lines (tracebacks, goroutine dumps). Longer lines (base64 blobs, JSON
+ * dumps) are cut here and flagged as truncated, the rest of the line
+ * discarded; a record reaching this size is closed. Option --max-line. */
 #ifndef KT_MAX_LINE
 #define KT_MAX_LINE (1U << 20)
-#endif
-
-/* Bytes: text of one log record assembled from several lines (tracebacks,
- * goroutine dumps). A record reaching this size is closed. */
-#ifndef KT_MAX_RECORD
-#define KT_MAX_RECORD (1U << 20)
 #endif
 
 /* Lines: lines of one assembled log record, for GOTRACEBACK=all dumps. */
@@ -56,12 +69,13 @@
 
 /* Levels: archives inside the bundle are read this deep (a .tar.gz of
  * logs inside a support bundle is 1). Deeper ones are skipped; a bundle
- * that holds itself ends here. */
+ * that holds itself ends here. Option --max-depth. */
 #ifndef KT_MAX_NESTING
 #define KT_MAX_NESTING 3
 #endif
 
-/* Bytes: an entry path inside the bundle. PATH_MAX on Linux is 4096. */
+/* Bytes: an entry path inside the bundle. PATH_MAX on Linux is 4096.
+ * Option --max-path. */
 #ifndef KT_MAX_PATH
 #define KT_MAX_PATH 4096
 #endif
@@ -77,7 +91,9 @@
 #define KT_MAX_OBJECT_PARTS 256
 #endif
 
-/* Nesting: JSON depth accepted. cJSON's own ceiling is 1000. */
+/* Nesting: JSON and YAML depth accepted. cJSON's own ceiling is 1000.
+ * Option --max-doc-depth, which can only lower it (the YAML reader keeps
+ * a stack of this many frames). */
 #ifndef KT_MAX_JSON_DEPTH
 #define KT_MAX_JSON_DEPTH 512
 #endif
@@ -93,7 +109,8 @@
 #endif
 
 /* PCRE2 match limit (backtracking steps) and depth limit per match call.
- * A catastrophic user regex fails one match instead of hanging the run. */
+ * A catastrophic user regex fails one match instead of hanging the run.
+ * Options --match-limit and --depth-limit. */
 #ifndef KT_PCRE2_MATCH_LIMIT
 #define KT_PCRE2_MATCH_LIMIT 1000000U
 #endif
@@ -121,6 +138,9 @@
 #endif
 
 /* Hard ceilings the overrides may not exceed. */
+#if KT_MAX_NESTING > 16
+#error "KT_MAX_NESTING above 16: each level holds a reader and its buffers"
+#endif
 #if KT_MAX_JSON_DEPTH > 1000
 #error "KT_MAX_JSON_DEPTH above cJSON's nesting limit"
 #endif

@@ -114,6 +114,14 @@ match_new(const struct pattern_set *set, struct matcher **out,
 }
 
 void
+match_set_limits(struct matcher *m, unsigned long match_limit,
+                 unsigned long depth_limit)
+{
+    pcre2_set_match_limit(m->mctx, (uint32_t)match_limit);
+    pcre2_set_depth_limit(m->mctx, (uint32_t)depth_limit);
+}
+
+void
 match_free(struct matcher *m)
 {
     size_t i;

@@ -26,6 +26,12 @@ enum kt_status match_new(const struct pattern_set *set, struct matcher **out,
 
 void match_free(struct matcher *m);
 
+/* Replace the PCRE2 match limit (backtracking steps) and depth limit of
+ * every match call, KT_PCRE2_MATCH_LIMIT and KT_PCRE2_DEPTH_LIMIT by
+ * default (--match-limit, --depth-limit). */
+void match_set_limits(struct matcher *m, unsigned long match_limit,
+                      unsigned long depth_limit);
+
 struct match_stats {
     unsigned long long records; /* records looked at */
     unsigned long long hits;

@@ -7,6 +7,7 @@
  * entry as it happens. */
 #include "pipeline.h"
 
+#include <stdint.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -54,7 +55,8 @@ struct entry {
     struct kt_buf doc;   /* FT_JSON */
     struct kt_buf line;  /* the line being assembled */
     struct kt_buf clean; /* the line without ANSI colours and NULs */
-    bool line_cut;       /* the current line passed KT_MAX_LINE */
+    bool line_cut;       /* the current line passed max_line */
+    size_t max_line;     /* bytes of a line, and of a record */
     long lineno;
 
     struct describe_parser *describe; /* FT_DESCRIBE */
@@ -86,6 +88,15 @@ struct layout_seen {
     bool cluster_dump_logs;
 };
 
+/* Entry paths seen so far, as 64-bit hashes in an open-addressing table
+ * (8 bytes an entry: 8 MiB at the entry limit), to name duplicates. A
+ * hash collision would only add a needless warning. */
+struct seen_set {
+    uint64_t *slot; /* 0 is an empty slot */
+    size_t cap;     /* a power of two, or 0 */
+    size_t n;
+};
+
 /* State shared by the walk of a bundle and of the archives nested in it. */
 struct walk {
     struct index *idx;
@@ -95,11 +106,68 @@ struct walk {
     struct layout_seen ls;
     long long newest; /* newest entry time, seconds */
     unsigned long long n_seen;
+    struct seen_set seen;
+    int max_depth; /* archives nested deeper are skipped */
+    size_t max_line;
+    size_t max_path;
 };
 
 static enum kt_status walk_archive(struct walk *w, struct ingest *in,
                                    const char *outer, int depth,
                                    struct kt_err *err);
+
+/* FNV-1a of a path, never 0. */
+static uint64_t
+path_hash(const char *s)
+{
+    uint64_t h = 14695981039346656037ULL;
+
+    for (; *s != '\0'; s++) {
+        h = (h ^ (unsigned char)*s) * 1099511628211ULL;
+    }
+    return h ? h : 1;
+}
+
+/* Record path; true when it was already there. Out of memory, duplicates
+ * simply go unnoticed. */
+static bool
+seen_before(struct seen_set *s, const char *path)
+{
+    uint64_t h = path_hash(path);
+    size_t i;
+
+    if (2 * (s->n + 1) > s->cap) {
+        size_t cap = s->cap ? 2 * s->cap : 1024;
+        uint64_t *slot = calloc(cap, sizeof(*slot));
+
+        if (slot == NULL) {
+            return false;
+        }
+        for (i = 0; i < s->cap; i++) {
+            size_t j = (size_t)s->slot[i] & (cap - 1);
+
+            if (s->slot[i] == 0) {
+                continue;
+            }
+            while (slot[j] != 0) {
+                j = (j + 1) & (cap - 1);
+            }
+            slot[j] = s->slot[i];
+        }
+        free(s->slot);
+        s->slot = slot;
+        s->cap = cap;
+    }
+    for (i = (size_t)h & (s->cap - 1); s->slot[i] != 0;
+         i = (i + 1) & (s->cap - 1)) {
+        if (s->slot[i] == h) {
+            return true;
+        }
+    }
+    s->slot[i] = h;
+    s->n++;
+    return false;
+}
 
 static const char *
 base_name(const char *path)
@@ -669,7 +737,7 @@ text_line(struct entry *en, const char *line, size_t len)
     return log_line(en, line, len);
 }
 
-/* Split bytes into lines; a line longer than KT_MAX_LINE is cut there and
+/* Split bytes into lines; a line longer than max_line is cut there and
  * the rest of it dropped, with the cut flagged. */
 static enum kt_status
 feed_text(struct entry *en, const char *p, size_t len)
@@ -680,7 +748,7 @@ feed_text(struct entry *en, const char *p, size_t len)
         enum kt_status st;
 
         if (!en->line_cut) {
-            size_t room = KT_MAX_LINE - en->line.len;
+            size_t room = en->max_line - en->line.len;
 
             if (n > room) {
                 kt_buf_append(&en->line, p, room);
@@ -699,8 +767,8 @@ feed_text(struct entry *en, const char *p, size_t len)
         }
         if (en->line_cut) {
             snprintf(en->note, sizeof(en->note),
-                     "line %ld longer than %u bytes was cut", en->lineno,
-                     KT_MAX_LINE);
+                     "line %ld longer than %zu bytes was cut (--max-line)",
+                     en->lineno, en->max_line);
             en->limit_hit = true;
         }
         kt_buf_reset(&en->line);
@@ -840,10 +908,10 @@ finish(struct entry *en, size_t *n_items)
         (en->line.len > 0 || en->line_cut)) {
         en->lineno++;
         st = text_line(en, en->line.data, en->line.len);
-        if (en->line_cut) {
+        if (en->line_cut && en->note[0] == '\0') {
             snprintf(en->note, sizeof(en->note),
-                     "line %ld longer than %u bytes was cut", en->lineno,
-                     KT_MAX_LINE);
+                     "line %ld longer than %zu bytes was cut (--max-line)",
+                     en->lineno, en->max_line);
             en->limit_hit = true;
         }
         kt_buf_reset(&en->line);
@@ -863,9 +931,10 @@ finish(struct entry *en, size_t *n_items)
 
 static void
 entry_init(struct entry *en, struct index *idx, struct pipeline_stats *stats,
-           int year)
+           int year, size_t max_line)
 {
     memset(en, 0, sizeof(*en));
+    en->max_line = max_line;
     en->idx = idx;
     en->stats = stats;
     en->year = year;
@@ -874,9 +943,9 @@ entry_init(struct entry *en, struct index *idx, struct pipeline_stats *stats,
     en->sink.event = sink_event;
     kt_buf_init(&en->head, HEAD_BYTES + (256U << 10));
     kt_buf_init(&en->doc, KT_MAX_DOCUMENT_BYTES);
-    kt_buf_init(&en->line, KT_MAX_LINE);
-    kt_buf_init(&en->clean, KT_MAX_LINE);
-    kt_buf_init(&en->rec, KT_MAX_RECORD);
+    kt_buf_init(&en->line, max_line);
+    kt_buf_init(&en->clean, max_line);
+    kt_buf_init(&en->rec, max_line);
 }
 
 static void
@@ -962,7 +1031,7 @@ start_parser(struct entry *en)
 
 /* An archive inside the bundle: walk its entries as part of the bundle,
  * named OUTER/INNER (a single compressed file keeps its own name without
- * the suffix), up to KT_MAX_NESTING levels. The rest of the outer entry
+ * the suffix), up to --max-depth levels. The rest of the outer entry
  * is then drained so that the outer walk can go on. */
 static enum kt_status
 expand(struct walk *w, struct ingest *in, struct entry *en, int depth,
@@ -978,10 +1047,11 @@ expand(struct walk *w, struct ingest *in, struct entry *en, int depth,
 
     kt_err_clear(&nerr);
     en->note[0] = '\0';
-    if (depth >= KT_MAX_NESTING) {
+    if (depth >= w->max_depth) {
         status = "skipped";
         snprintf(en->note, sizeof(en->note),
-                 "archive nested deeper than %d levels", KT_MAX_NESTING);
+                 "archive nested deeper than %d level%s (--max-depth)",
+                 w->max_depth, w->max_depth == 1 ? "" : "s");
     } else if (ingest_open_nested(in, en->head.data, en->head.len, en->path,
                                   &nested, &nerr) != KT_OK) {
         status = "skipped";
@@ -1234,14 +1304,20 @@ walk_archive(struct walk *w, struct ingest *in, const char *outer, int depth,
     enum kt_status st;
     bool broken = false;
 
-    entry_init(&en, idx, stats, year_of(w->newest));
-    kt_buf_init(&full, 2 * KT_MAX_PATH);
+    entry_init(&en, idx, stats, year_of(w->newest), w->max_line);
+    kt_buf_init(&full, 2 * w->max_path);
     for (;;) {
         struct pipeline_pathinfo pi;
         struct index_file f;
 
         kt_err_clear(&nerr);
         st = ingest_next(in, &ie, &nerr);
+        if (st == KT_DONE && ingest_stream_error(in) != NULL &&
+            w->n_seen == 0 && outer == NULL) {
+            st = kt_err_set(err, KT_EFORMAT, "%s: %s before the first entry",
+                            path, ingest_stream_error(in));
+            goto out;
+        }
         if (st == KT_DONE && ingest_stream_error(in) != NULL) {
             /* Every entry was read, but the file itself is cut. */
             log_warn("%s: %s after the last entry", path,
@@ -1312,12 +1388,14 @@ walk_archive(struct walk *w, struct ingest *in, const char *outer, int depth,
             ie.path = full.data ? full.data : ie.path;
         }
         note_layout(&w->ls, ie.path);
-        if (ie.warning != NULL &&
-            (ie.type == INGEST_FILE || ie.type == INGEST_DIR)) {
-            /* An unreadable file or directory: its content is missing. */
+        if (ie.warning != NULL) {
+            /* An unreadable file or directory, or a damaged header: its
+             * content is missing. */
             log_warn("%s: %s; skipped", ie.path, ie.warning);
             st = record_entry(idx, &ie,
-                              ie.type == INGEST_DIR ? "directory" : "file",
+                              ie.type == INGEST_DIR    ? "directory"
+                              : ie.type == INGEST_FILE ? "file"
+                                                       : "special",
                               "skipped", ie.warning, stats, err);
             stats->skipped++;
             if (st != KT_OK) {
@@ -1332,11 +1410,14 @@ walk_archive(struct walk *w, struct ingest *in, const char *outer, int depth,
             continue; /* the index being written, or an earlier one */
         }
         if (ie.path_cut) {
-            log_warn("%s: entry name longer than %d bytes, cut to '%.80s...'",
-                     path, KT_MAX_PATH, ie.path);
+            log_warn("%s: entry name longer than %zu bytes, cut to "
+                     "'%.80s...' (--max-path)",
+                     path, w->max_path, ie.path);
             stats->skipped++;
         } else if (ie.path_changed) {
-            log_warn("%s: unsafe entry name, stored as '%s'", path, ie.path);
+            log_warn("%s: entry name '%.200s' reaches outside the bundle, "
+                     "stored as '%s'",
+                     path, ie.raw_path, ie.path);
         }
         if (ie.type != INGEST_FILE) {
             char note[KT_MAX_PATH + 16];
@@ -1371,6 +1452,11 @@ walk_archive(struct walk *w, struct ingest *in, const char *outer, int depth,
         }
         stats->files++;
         entry_reset(&en, en.file_id, ie.path);
+        if (seen_before(&w->seen, ie.path)) {
+            /* Both copies are indexed; the note tells them apart. */
+            log_warn("%s: duplicate entry; this copy is indexed too", ie.path);
+            snprintf(en.note, sizeof(en.note), "duplicate entry");
+        }
         st = read_file(w, in, &en, depth, &broken, err);
         if (st != KT_OK) {
             goto out;
@@ -1411,6 +1497,9 @@ pipeline_ingest(struct index *idx, const char *path,
     w.stats = stats;
     w.bundle = path;
     w.own_files = own_files;
+    w.max_depth = lim->max_depth;
+    w.max_line = (size_t)lim->max_line;
+    w.max_path = (size_t)lim->max_path;
     st = ingest_open(path, lim, &in, err);
     if (st != KT_OK) {
         return st;
@@ -1427,5 +1516,6 @@ pipeline_ingest(struct index *idx, const char *path,
         st = write_meta(idx, in, path, &w.ls, w.newest, stats, err);
     }
     ingest_close(in);
+    free(w.seen.slot);
     return st;
 }

@@ -14,6 +14,7 @@
 #include "correlate.h"
 #include "detect.h"
 #include "index.h"
+#include "jsonobj.h"
 #include "log.h"
 #include "match.h"
 #include "pattern.h"
@@ -23,6 +24,7 @@
 #include "sha256.h"
 #include "timeline.h"
 #include "version.h"
+#include "yamlobj.h"
 
 #ifndef KT_PATTERN_DIR
 #define KT_PATTERN_DIR "/usr/local/share/kftriage/patterns"
@@ -463,6 +465,10 @@ run_analyze(const struct cli_opts *o, bool report)
         rc = EXIT_USAGE;
         goto out;
     }
+    match_set_limits(m, (unsigned long)o->match_limit,
+                     (unsigned long)o->depth_limit);
+    jsonobj_set_max_depth(o->max_doc_depth);
+    yamlobj_set_max_depth(o->max_doc_depth);
     if (o->db != NULL) {
         snprintf(db_path, sizeof(db_path), "%s", o->db);
     } else {
@@ -484,6 +490,9 @@ run_analyze(const struct cli_opts *o, bool report)
         log_info("%s: indexing again: %s", db_path, why);
     }
     st = index_create(db_path, &idx, &err);
+    if (st == KT_OK && o->max_db > 0) {
+        st = index_limit_size(idx, o->max_db, &err);
+    }
     if (st != KT_OK) {
         log_error("%s", err.msg);
         rc = EXIT_INTERNAL;

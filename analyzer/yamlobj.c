@@ -30,6 +30,9 @@ struct frame {
     bool is_item_list; /* record the line of each element */
 };
 
+/* Deepest nesting accepted; see yamlobj_set_max_depth(). */
+static int max_depth = KT_MAX_JSON_DEPTH;
+
 /* The document being built. */
 struct doc {
     cJSON *root;
@@ -163,9 +166,10 @@ open_container(struct doc *d, bool is_map, yaml_mark_t mark, struct kt_err *err)
                           "YAML mapping key at line %ld is not a scalar",
                           line_of_mark(mark));
     }
-    if (d->depth >= KT_MAX_JSON_DEPTH) {
-        return kt_err_set(err, KT_ELIMIT, "YAML nested deeper than %d levels",
-                          KT_MAX_JSON_DEPTH);
+    if (d->depth >= (size_t)max_depth) {
+        return kt_err_set(err, KT_ELIMIT,
+                          "YAML nested deeper than %d levels (--max-doc-depth)",
+                          max_depth);
     }
     node = is_map ? cJSON_CreateObject() : cJSON_CreateArray();
     if (node == NULL) {
@@ -489,6 +493,14 @@ out:
         yaml_parser_delete(&parser);
     }
     return st;
+}
+
+void
+yamlobj_set_max_depth(int depth)
+{
+    max_depth = depth < 1                   ? 1
+                : depth > KT_MAX_JSON_DEPTH ? KT_MAX_JSON_DEPTH
+                                            : depth;
 }
 
 const char *

@@ -36,4 +36,9 @@ enum kt_status yamlobj_extract(const char *buf, size_t len,
 /* The libyaml version. Static string. */
 const char *yamlobj_version(void);
 
+/* Accept YAML nested at most depth levels, 1 to KT_MAX_JSON_DEPTH (the
+ * default); deeper documents give KT_ELIMIT. Process-wide: set it once,
+ * before parsing (--max-doc-depth). */
+void yamlobj_set_max_depth(int depth);
+
 #endif

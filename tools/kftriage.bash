@@ -7,10 +7,11 @@ _kftriage()
 {
     local cur prev cmd i
     local commands="analyze ingest report timeline search query patterns"
-    local opts="--component --db --fail-on --format --help --level
-        --max-entries --max-entry --max-total --namespace --output
-        --patterns --quiet --reindex --since --until --verbose --version
-        -h -n -o -q -v"
+    local opts="--component --db --depth-limit --fail-on --format --help
+        --level --match-limit --max-db --max-depth --max-doc-depth
+        --max-entries --max-entry --max-line --max-path --max-ratio
+        --max-total --namespace --output --patterns --quiet --reindex
+        --since --until --verbose --version -h -n -o -q -v"
 
     COMPREPLY=()
     cur=${COMP_WORDS[COMP_CWORD]}
@@ -52,7 +53,9 @@ _kftriage()
         COMPREPLY=($(compgen -d -- "$cur"))
         return
         ;;
-    --max-entries | --max-entry | --max-total | --since | --until | \
+    --max-entries | --max-entry | --max-total | --max-ratio | --max-depth | \
+        --max-db | --max-line | --max-path | --max-doc-depth | \
+        --match-limit | --depth-limit | --since | --until | \
         --component | -n | --namespace)
         return
         ;;

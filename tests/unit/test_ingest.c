@@ -87,7 +87,13 @@ make_tar(const char *name, const struct member *m, size_t n, char *path,
     archive_write_free(a);
 }
 
-static const struct ingest_limits big = { 1ULL << 30, 1ULL << 30, 1000 };
+static const struct ingest_limits big = { .max_total = 1ULL << 30,
+                                          .max_entry = 1ULL << 30,
+                                          .max_entries = 1000,
+                                          .max_ratio = 200,
+                                          .max_depth = 3,
+                                          .max_line = 1U << 20,
+                                          .max_path = 4096 };
 
 /* Read the whole entry; returns its status and total length. */
 static enum kt_status
@@ -161,6 +167,109 @@ symlinks_are_reported_not_followed(void **state)
     ingest_close(in);
 }
 
+/* 20 MiB of one repeated line in a tar.gz inflates more than 200 times:
+ * the entry stops at the ratio limit past its first 16 MiB, and the walk
+ * ends there, since skipping the rest would inflate the whole bomb. */
+static void
+compression_bomb_stops_at_the_ratio_limit(void **state)
+{
+    const struct member m[] = {
+        { "bomb.log",
+          "aaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaa"
+          "aaaa\n",
+          NULL, 20U << 14 },
+        { "after.log", "ok\n", NULL, 0 },
+    };
+    char path[256];
+    struct ingest *in;
+    struct ingest_entry e;
+    struct kt_err err;
+    const void *buf;
+    size_t len;
+    size_t total;
+    enum kt_status st;
+
+    (void)state;
+    make_tar("bomb.tar.gz", m, 2, path, sizeof(path));
+    assert_int_equal(ingest_open(path, &big, &in, &err), KT_OK);
+    assert_int_equal(ingest_next(in, &e, &err), KT_OK);
+    total = 0;
+    while ((st = ingest_read(in, &buf, &len, &err)) == KT_OK) {
+        total += len;
+    }
+    assert_int_equal(st, KT_ELIMIT);
+    assert_non_null(strstr(err.msg, "--max-ratio"));
+    assert_true(total > (15U << 20) && total <= (16U << 20));
+    assert_int_equal(ingest_next(in, &e, &err), KT_EFORMAT);
+    assert_non_null(strstr(err.msg, "compression bomb"));
+    ingest_close(in);
+}
+
+/* A header block of garbage between two members is an entry without a
+ * name that carries a warning; the member after it is read. */
+static void
+garbage_header_is_a_nameless_entry_with_a_warning(void **state)
+{
+    char path[256];
+    char junk[512];
+    struct ingest *in;
+    struct ingest_entry e;
+    struct kt_err err;
+    size_t total;
+    size_t i;
+    FILE *fp;
+
+    (void)state;
+    snprintf(path, sizeof(path), "%s/junk.tar", tmp_dir);
+    {
+        struct archive *a = archive_write_new();
+        struct archive_entry *ae = archive_entry_new();
+
+        archive_write_set_format_ustar(a);
+        assert_int_equal(archive_write_open_filename(a, path), ARCHIVE_OK);
+        archive_entry_set_pathname(ae, "a.log");
+        archive_entry_set_filetype(ae, AE_IFREG);
+        archive_entry_set_perm(ae, 0644);
+        archive_entry_set_size(ae, 2);
+        assert_int_equal(archive_write_header(a, ae), ARCHIVE_OK);
+        archive_write_data(a, "a\n", 2);
+        archive_entry_free(ae);
+        archive_write_close(a);
+        archive_write_free(a);
+    }
+    /* Replace the end-of-archive blocks: junk, then a copy of a.log. */
+    fp = fopen(path, "r+b");
+    assert_non_null(fp);
+    {
+        char member[1024];
+
+        assert_int_equal(fread(member, 1, sizeof(member), fp), 1024);
+        for (i = 0; i < sizeof(junk); i++) {
+            junk[i] = (char)(i * 37 + 11);
+        }
+        fseek(fp, 1024, SEEK_SET);
+        fwrite(junk, 1, sizeof(junk), fp);
+        fwrite(member, 1, sizeof(member), fp);
+        memset(member, 0, sizeof(member));
+        fwrite(member, 1, sizeof(member), fp);
+    }
+    fclose(fp);
+    assert_int_equal(ingest_open(path, &big, &in, &err), KT_OK);
+    assert_int_equal(ingest_next(in, &e, &err), KT_OK);
+    assert_string_equal(e.path, "a.log");
+    assert_int_equal(drain(in, &total), KT_DONE);
+    assert_int_equal(ingest_next(in, &e, &err), KT_OK);
+    assert_non_null(e.warning);
+    assert_non_null(strstr(e.warning, "without a name"));
+    assert_int_equal(ingest_next(in, &e, &err), KT_OK);
+    assert_string_equal(e.path, "a.log");
+    assert_null(e.warning);
+    assert_int_equal(drain(in, &total), KT_DONE);
+    assert_int_equal(total, 2);
+    assert_int_equal(ingest_next(in, &e, &err), KT_DONE);
+    ingest_close(in);
+}
+
 static void
 entry_over_limit_is_cut_and_walk_goes_on(void **state)
 {
@@ -168,7 +277,13 @@ entry_over_limit_is_cut_and_walk_goes_on(void **state)
         { "big.log", "0123456789abcdef", NULL, 4096 },
         { "small.log", "ok\n", NULL, 0 },
     };
-    const struct ingest_limits lim = { 1ULL << 30, 1024, 1000 };
+    const struct ingest_limits lim = { .max_total = 1ULL << 30,
+                                       .max_entry = 1024,
+                                       .max_entries = 1000,
+                                       .max_ratio = 200,
+                                       .max_depth = 3,
+                                       .max_line = 1U << 20,
+                                       .max_path = 4096 };
     char path[256];
     struct ingest *in;
     struct ingest_entry e;
@@ -195,7 +310,13 @@ entry_count_limit_stops_the_walk(void **state)
         { "b", "2", NULL, 0 },
         { "c", "3", NULL, 0 },
     };
-    const struct ingest_limits lim = { 1ULL << 30, 1ULL << 30, 2 };
+    const struct ingest_limits lim = { .max_total = 1ULL << 30,
+                                       .max_entry = 1ULL << 30,
+                                       .max_entries = 2,
+                                       .max_ratio = 200,
+                                       .max_depth = 3,
+                                       .max_line = 1U << 20,
+                                       .max_path = 4096 };
     char path[256];
     struct ingest *in;
     struct ingest_entry e;
@@ -379,6 +500,8 @@ main(void)
         cmocka_unit_test(truncated_archive_gives_entries_before_the_cut),
         cmocka_unit_test(gzip_cut_in_its_trailer_keeps_every_entry),
         cmocka_unit_test(single_gzip_file_is_one_entry_named_after_it),
+        cmocka_unit_test(compression_bomb_stops_at_the_ratio_limit),
+        cmocka_unit_test(garbage_header_is_a_nameless_entry_with_a_warning),
         cmocka_unit_test(non_archive_and_missing_file_are_told_apart),
     };
 

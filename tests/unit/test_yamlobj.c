@@ -567,7 +567,8 @@ deep_flow_nesting_hits_the_depth_limit(void **state)
     assert_non_null(deep);
     memset(deep, '[', len);
     assert_int_equal(extract_n(deep, len, NULL, s, &n, &err), KT_ELIMIT);
-    snprintf(want, sizeof(want), "YAML nested deeper than %d levels",
+    snprintf(want, sizeof(want),
+             "YAML nested deeper than %d levels (--max-doc-depth)",
              KT_MAX_JSON_DEPTH);
     assert_string_equal(err.msg, want);
     assert_int_equal(n, 0);
