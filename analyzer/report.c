@@ -63,7 +63,8 @@ count_of(sqlite3 *db, const char *sql)
 #define FINDING_COLS                                                       \
     "f.id, f.rank, f.rule, f.category, f.severity, f.confidence, f.title," \
     " f.namespace, f.kind, f.name, f.root_cause, f.fix, f.next_steps,"     \
-    " f.refs, f.first_seen, f.last_seen, f.n_evidence"
+    " f.refs, f.first_seen, f.last_seen, f.n_evidence, f.because,"         \
+    " f.stale"
 
 enum {
     F_ID,
@@ -82,7 +83,9 @@ enum {
     F_REFS,
     F_FIRST,
     F_LAST,
-    F_N_EVIDENCE
+    F_N_EVIDENCE,
+    F_BECAUSE,
+    F_STALE
 };
 
 static const char roots_sql[] =
@@ -117,6 +120,11 @@ static const char nolog_sql[] =
         " EXISTS (SELECT 1 FROM logs l WHERE l.file_id = f.id"
         " AND l.container = c.name)) AND f.type = 'log')"
         " ORDER BY 1 LIMIT 50";
+/* Detectors that could not run: what they lacked, and the conclusion that
+ * leaves open, naming the detector. */
+static const char not_checked_sql[] =
+        "SELECT needs, weakens || ' (' || rule || ' not checked)'"
+        " FROM not_checked ORDER BY rowid";
 static const char seen_sql[] =
         "SELECT kind, count(*) FROM objects GROUP BY kind"
         " ORDER BY count(*) DESC, kind";
@@ -211,6 +219,8 @@ walk_row(sqlite3 *db, sqlite3_stmt *s, int depth,
     f.first_seen = col(s, F_FIRST);
     f.last_seen = col(s, F_LAST);
     f.n_evidence_total = sqlite3_column_int(s, F_N_EVIDENCE);
+    f.because = col(s, F_BECAUSE);
+    f.stale = sqlite3_column_int(s, F_STALE) != 0;
     ev = load_evidence(db, f.id, &f.n_evidence);
     f.evidence = ev;
     if (depth + 1 < REPORT_MAX_DEPTH &&
@@ -342,6 +352,10 @@ json_finding(const struct report_finding *f)
         add_str(o, "first_seen", f->first_seen);
         add_str(o, "last_seen", f->last_seen);
     }
+    cJSON_AddBoolToObject(o, "stale", f->stale);
+    if (f->because[0] != '\0') {
+        add_str(o, "because", f->because);
+    }
     cJSON_AddNumberToObject(o, "evidence_total", f->n_evidence_total);
     for (i = 0; i < f->n_evidence; i++) {
         cJSON *e = cJSON_CreateObject();
@@ -448,6 +462,16 @@ report_coverage_json(sqlite3 *db)
             add_str(o, "weakens", missing_checks[i].weakens);
             cJSON_AddItemToArray(missing, o);
         }
+    }
+    if (sqlite3_prepare_v2(db, not_checked_sql, -1, &s, NULL) == SQLITE_OK) {
+        while (sqlite3_step(s) == SQLITE_ROW) {
+            cJSON *o = cJSON_CreateObject();
+
+            add_str(o, "what", col(s, 0));
+            add_str(o, "weakens", col(s, 1));
+            cJSON_AddItemToArray(missing, o);
+        }
+        sqlite3_finalize(s);
     }
     if (sqlite3_prepare_v2(db, skipped_sql, -1, &s, NULL) == SQLITE_OK) {
         while (sqlite3_step(s) == SQLITE_ROW) {
@@ -750,6 +774,9 @@ text_symptom(FILE *out, const struct report_finding *f)
     text_subject(out, f);
     fprintf(out, "\n");
     wrap(out, indent + 2, "", f->title);
+    if (f->because[0] != '\0') {
+        wrap(out, indent + 2, "Because: ", f->because);
+    }
     text_evidence(out, f, indent + 2);
 }
 
@@ -776,9 +803,9 @@ text_enter(void *vctx, const struct report_finding *f)
     text_subject(out, f);
     fprintf(out, "\n");
     wrap(out, 4, "", f->title);
-    snprintf(line, sizeof(line), "rule %s, confidence %.2f%s%s", f->rule,
-             f->confidence, f->last_seen[0] ? ", last seen " : "",
-             f->last_seen);
+    snprintf(line, sizeof(line), "rule %s, confidence %.2f%s%s%s", f->rule,
+             f->confidence, f->last_seen[0] ? ", last seen " : "", f->last_seen,
+             f->stale ? " (stale: history, not the live failure)" : "");
     wrap(out, 4, "", line);
     wrap(out, 4, "Root cause: ", f->root_cause);
     wrap(out, 4, "Fix: ", f->fix);
@@ -834,6 +861,15 @@ text_coverage(sqlite3 *db, FILE *out)
                      "Not in bundle: %s: ", missing_checks[i].what);
             wrap(out, 0, label, missing_checks[i].weakens);
         }
+    }
+    if (sqlite3_prepare_v2(db,
+                           "SELECT rule || ' needs ' || needs || ': ' ||"
+                           " weakens FROM not_checked ORDER BY rowid",
+                           -1, &s, NULL) == SQLITE_OK) {
+        while (sqlite3_step(s) == SQLITE_ROW) {
+            wrap(out, 0, "Not checked: ", col(s, 0));
+        }
+        sqlite3_finalize(s);
     }
     if (meta(db, "archive_error", buf, sizeof(buf))[0] != '\0') {
         char text[700];

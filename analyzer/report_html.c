@@ -149,6 +149,11 @@ html_enter(void *vctx, const struct report_finding *f)
         put_subject(out, f);
         fputs(": ", out);
         put_html_line(out, f->title, 500);
+        if (f->because[0] != '\0') {
+            fputs(" <i>(because ", out);
+            put_html_line(out, f->because, 500);
+            fputs(")</i>", out);
+        }
         fputc('\n', out);
         put_evidence(out, f);
     } else {
@@ -170,6 +175,9 @@ html_enter(void *vctx, const struct report_finding *f)
         if (f->last_seen[0] != '\0') {
             fputs(", last seen ", out);
             report_put_html(out, f->last_seen, 64);
+        }
+        if (f->stale) {
+            fputs(" (stale: history, not the live failure)", out);
         }
         fputs(".</p>\n<p><b>Root cause:</b> ", out);
         put_html_line(out, f->root_cause, 4000);

@@ -41,6 +41,8 @@ struct report_finding {
     const char *next_steps; /* one per line */
     const char *refs;       /* one per line */
     const char *first_seen, *last_seen;
+    const char *because; /* why it is a symptom of its parent, "" */
+    bool stale;          /* history: see correlate.h */
     int n_evidence_total;
     const struct report_evidence *evidence;
     size_t n_evidence;

@@ -115,6 +115,11 @@ md_enter(void *vctx, const struct report_finding *f)
         put_subject(out, f);
         fputs(": ", out);
         put_md_line(out, f->title, 500);
+        if (f->because[0] != '\0') {
+            fputs(" (because ", out);
+            put_md_line(out, f->because, 500);
+            fputc(')', out);
+        }
         fputc('\n', out);
         put_evidence(out, f, indent + 2);
         return;
@@ -137,6 +142,9 @@ md_enter(void *vctx, const struct report_finding *f)
     if (f->last_seen[0] != '\0') {
         fputs(", last seen ", out);
         report_put_md(out, f->last_seen, 64);
+    }
+    if (f->stale) {
+        fputs(" (stale: history, not the live failure)", out);
     }
     fputs(".\n\n**Root cause:** ", out);
     put_md_line(out, f->root_cause, 4000);
