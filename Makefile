@@ -54,7 +54,7 @@ Q := @
 endif
 
 .PHONY: all deps test check unit golden cases real demo install lint \
-	format clean bundles
+	format clean bundles prefilter bench
 
 all: $(BIN)
 
@@ -96,6 +96,10 @@ cases: $(BIN) bundles
 real: $(BIN)
 	$(Q)KT_BIN=$(BIN) tests/run-real.sh
 
+# The matches table is the same with and without the literal prefilter.
+prefilter: $(BIN) bundles
+	$(Q)KT_BIN=$(BIN) KT_BUNDLES=$(BUILD)/bundles tests/run-prefilter.sh
+
 patterns-test: $(BIN)
 	$(Q)$(BIN) patterns test
 
@@ -104,7 +108,7 @@ test: deps
 	$(Q)$(MAKE) --no-print-directory all
 	$(Q)$(MAKE) --no-print-directory check
 
-check: unit patterns-test golden cases real
+check: unit patterns-test golden cases real prefilter
 	@echo "all test suites passed"
 
 demo: deps

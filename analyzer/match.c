@@ -13,6 +13,7 @@
 #include <sqlite3.h>
 
 #include "kt_limits.h"
+#include "prefilter.h"
 
 struct compiled {
     pcre2_code *re;
@@ -28,6 +29,7 @@ struct matcher {
     pcre2_match_context *mctx;
     sqlite3_stmt *insert;
     struct match_stats *stats;
+    struct prefilter *pf; /* NULL: every pattern is tried on every record */
 };
 
 /* The subject and origin of one record being matched. */
@@ -70,6 +72,38 @@ compile_one(const char *re, const struct pattern *p, const char *what,
     return KT_OK;
 }
 
+/* Is KFTRIAGE_NO_PREFILTER set to something other than "" or "0"? */
+static bool
+prefilter_disabled(void)
+{
+    const char *v = getenv("KFTRIAGE_NO_PREFILTER");
+
+    return v != NULL && v[0] != '\0' && strcmp(v, "0") != 0;
+}
+
+/* The literal prefilter over every pattern's regex. The environment
+ * variable KFTRIAGE_NO_PREFILTER turns it off, so that tests can show
+ * the matches are the same without it (tag:prefilter-equivalence). */
+static enum kt_status
+build_prefilter(struct matcher *m, struct kt_err *err)
+{
+    size_t i;
+
+    m->pf = prefilter_new(m->set->n);
+    if (m->pf == NULL) {
+        return kt_err_set(err, KT_ENOMEM, "out of memory");
+    }
+    for (i = 0; i < m->set->n; i++) {
+        if (!prefilter_add(m->pf, i, m->set->p[i].regex)) {
+            return kt_err_set(err, KT_ENOMEM, "out of memory");
+        }
+    }
+    if (!prefilter_build(m->pf)) {
+        return kt_err_set(err, KT_ENOMEM, "out of memory");
+    }
+    return KT_OK;
+}
+
 enum kt_status
 match_new(const struct pattern_set *set, struct matcher **out,
           struct kt_err *err)
@@ -105,6 +139,9 @@ match_new(const struct pattern_set *set, struct matcher **out,
             st = compile_one(p->file_re, p, "file", &m->c[i].file_re, err);
         }
     }
+    if (st == KT_OK && !prefilter_disabled()) {
+        st = build_prefilter(m, err);
+    }
     if (st != KT_OK) {
         match_free(m);
         return st;
@@ -130,6 +167,7 @@ match_free(struct matcher *m)
     pcre2_match_data_free(m->md);
     pcre2_match_context_free(m->mctx);
     sqlite3_finalize(m->insert);
+    prefilter_free(m->pf);
     free(m);
 }
 
@@ -327,6 +365,11 @@ match_record(struct matcher *m, const struct record *r, struct kt_err *err)
     int rc;
 
     m->stats->records++;
+    if (m->pf != NULL) {
+        prefilter_scan(m->pf, r->text,
+                       r->text_len > KT_MAX_MATCH_TEXT ? KT_MAX_MATCH_TEXT
+                                                       : r->text_len);
+    }
     for (i = 0; i < m->set->n; i++) {
         const struct pattern *p = &m->set->p[i];
         const struct compiled *c = &m->c[i];
@@ -335,6 +378,9 @@ match_record(struct matcher *m, const struct record *r, struct kt_err *err)
         if ((p->sources & r->source) == 0 ||
             c->limit_hits >= KT_MAX_LIMIT_HITS) {
             continue; /* a pattern that keeps hitting limits is dropped */
+        }
+        if (m->pf != NULL && !prefilter_candidate(m->pf, i)) {
+            continue; /* none of its literals is in the text */
         }
         if (c->reason_re != NULL &&
             (r->reason == NULL || try_match(m, c->reason_re, r->reason,
@@ -503,6 +549,17 @@ match_selftest(struct matcher *m, FILE *out, size_t *n_run, size_t *n_failed,
             const char *ex = p->ex_match[j];
 
             (*n_run)++;
+            if (m->pf != NULL) {
+                prefilter_scan(m->pf, ex, strlen(ex));
+                if (!prefilter_candidate(m->pf, i)) {
+                    (*n_failed)++;
+                    fprintf(out,
+                            "FAIL %s (%s): the prefilter drops example %zu; "
+                            "run with KFTRIAGE_NO_PREFILTER=1 and report it\n",
+                            p->id, p->file, j + 1);
+                    continue;
+                }
+            }
             rc = try_match(m, m->c[i].re, ex, strlen(ex), p->id);
             if (rc != 1) {
                 (*n_failed)++;
@@ -550,6 +607,24 @@ match_find(struct matcher *m, const char *text, size_t len,
             continue;
         }
         if (try_match(m, m->c[i].re, text, len, p->id) == 1) {
+            return (long)i;
+        }
+    }
+    return -1;
+}
+
+long
+match_prefilter_drops(struct matcher *m, const char *text, size_t len)
+{
+    size_t i;
+
+    if (m->pf == NULL) {
+        return -1;
+    }
+    prefilter_scan(m->pf, text, len);
+    for (i = 0; i < m->set->n; i++) {
+        if (!prefilter_candidate(m->pf, i) &&
+            try_match(m, m->c[i].re, text, len, m->set->p[i].id) == 1) {
             return (long)i;
         }
     }

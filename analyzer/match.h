@@ -53,4 +53,10 @@ void match_pcre2_version(char *buf, size_t len);
 long match_find(struct matcher *m, const char *text, size_t len,
                 const char *category);
 
+/* Does the prefilter rule out a pattern whose regex matches text? Returns
+ * the index of the first such pattern, or -1 (always -1 when the prefilter
+ * is off). For the tests that hold the prefilter to never dropping a
+ * match (tag:prefilter-equivalence). */
+long match_prefilter_drops(struct matcher *m, const char *text, size_t len);
+
 #endif
