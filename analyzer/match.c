@@ -30,6 +30,7 @@ struct matcher {
     sqlite3_stmt *insert;
     struct match_stats *stats;
     struct prefilter *pf; /* NULL: every pattern is tried on every record */
+    size_t *cand;         /* [set->n] the patterns to try on a record */
 };
 
 /* The subject and origin of one record being matched. */
@@ -119,9 +120,10 @@ match_new(const struct pattern_set *set, struct matcher **out,
     }
     m->set = set;
     m->c = calloc(set->n + 1, sizeof(*m->c));
+    m->cand = calloc(set->n + 1, sizeof(*m->cand));
     m->md = pcre2_match_data_create(32, NULL);
     m->mctx = pcre2_match_context_create(NULL);
-    if (m->c == NULL || m->md == NULL || m->mctx == NULL) {
+    if (m->c == NULL || m->cand == NULL || m->md == NULL || m->mctx == NULL) {
         match_free(m);
         return kt_err_set(err, KT_ENOMEM, "out of memory");
     }
@@ -168,6 +170,7 @@ match_free(struct matcher *m)
     pcre2_match_context_free(m->mctx);
     sqlite3_finalize(m->insert);
     prefilter_free(m->pf);
+    free(m->cand);
     free(m);
 }
 
@@ -362,25 +365,30 @@ static enum kt_status
 match_record(struct matcher *m, const struct record *r, struct kt_err *err)
 {
     size_t i;
+    size_t k;
+    size_t n = m->set->n;
     int rc;
 
     m->stats->records++;
     if (m->pf != NULL) {
+        /* Only patterns with one of their literals in the text, and
+         * those without literals, in the order of the library. */
         prefilter_scan(m->pf, r->text,
                        r->text_len > KT_MAX_MATCH_TEXT ? KT_MAX_MATCH_TEXT
                                                        : r->text_len);
+        n = prefilter_candidates(m->pf, m->cand);
     }
-    for (i = 0; i < m->set->n; i++) {
-        const struct pattern *p = &m->set->p[i];
-        const struct compiled *c = &m->c[i];
+    for (k = 0; k < n; k++) {
+        const struct pattern *p;
+        const struct compiled *c;
         enum kt_status st;
 
+        i = m->pf != NULL ? m->cand[k] : k;
+        p = &m->set->p[i];
+        c = &m->c[i];
         if ((p->sources & r->source) == 0 ||
             c->limit_hits >= KT_MAX_LIMIT_HITS) {
             continue; /* a pattern that keeps hitting limits is dropped */
-        }
-        if (m->pf != NULL && !prefilter_candidate(m->pf, i)) {
-            continue; /* none of its literals is in the text */
         }
         if (c->reason_re != NULL &&
             (r->reason == NULL || try_match(m, c->reason_re, r->reason,

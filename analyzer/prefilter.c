@@ -578,6 +578,10 @@ struct prefilter {
     bool *filtered; /* [n_ids] the regex has literals */
     unsigned *seen; /* [n_ids] scan number that last saw one of them */
     unsigned scan;  /* number of the current scan, from 1 */
+    size_t *hits;   /* [n_ids] ids whose literal the last scan saw */
+    size_t n_hits;
+    size_t *always; /* [n_ids] ids without literals, in order */
+    size_t n_always;
     struct plit *lits;
     size_t n_lits;
     size_t cap_lits;
@@ -604,7 +608,10 @@ prefilter_new(size_t n_ids)
     pf->n_ids = n_ids;
     pf->filtered = calloc(n_ids + 1, sizeof(*pf->filtered));
     pf->seen = calloc(n_ids + 1, sizeof(*pf->seen));
-    if (pf->filtered == NULL || pf->seen == NULL) {
+    pf->hits = calloc(n_ids + 1, sizeof(*pf->hits));
+    pf->always = calloc(n_ids + 1, sizeof(*pf->always));
+    if (pf->filtered == NULL || pf->seen == NULL || pf->hits == NULL ||
+        pf->always == NULL) {
         prefilter_free(pf);
         return NULL;
     }
@@ -625,6 +632,8 @@ prefilter_free(struct prefilter *pf)
     free(pf->lits);
     free(pf->filtered);
     free(pf->seen);
+    free(pf->hits);
+    free(pf->always);
     free(pf->start);
     free(pf->entry);
     free(pf);
@@ -678,6 +687,11 @@ prefilter_build(struct prefilter *pf)
     uint32_t *fill;
     size_t i;
 
+    for (i = 0; i < pf->n_ids; i++) {
+        if (!pf->filtered[i]) {
+            pf->always[pf->n_always++] = i;
+        }
+    }
     pf->start = calloc(N_BUCKETS + 1, sizeof(*pf->start));
     pf->entry = calloc(pf->n_lits + 1, sizeof(*pf->entry));
     fill = calloc(N_BUCKETS, sizeof(*fill));
@@ -710,6 +724,7 @@ prefilter_scan(struct prefilter *pf, const char *text, size_t len)
         memset(pf->seen, 0, pf->n_ids * sizeof(*pf->seen));
         pf->scan = 1;
     }
+    pf->n_hits = 0;
     for (i = 0; i + PREFILTER_MIN_LIT <= len; i++) {
         unsigned h = hash3(t + i);
         uint32_t k;
@@ -720,6 +735,7 @@ prefilter_scan(struct prefilter *pf, const char *text, size_t len)
             if (pf->seen[l->id] != pf->scan && l->len <= len - i &&
                 memcmp(t + i, l->s, l->len) == 0) {
                 pf->seen[l->id] = pf->scan;
+                pf->hits[pf->n_hits++] = l->id;
             }
         }
     }
@@ -729,6 +745,35 @@ bool
 prefilter_candidate(const struct prefilter *pf, size_t id)
 {
     return !pf->filtered[id] || pf->seen[id] == pf->scan;
+}
+
+size_t
+prefilter_candidates(struct prefilter *pf, size_t *out)
+{
+    size_t i;
+    size_t a = 0;
+    size_t h = 0;
+    size_t n = 0;
+
+    /* A scan sees few literals: insertion sort is enough. */
+    for (i = 1; i < pf->n_hits; i++) {
+        size_t v = pf->hits[i];
+        size_t j = i;
+
+        for (; j > 0 && pf->hits[j - 1] > v; j--) {
+            pf->hits[j] = pf->hits[j - 1];
+        }
+        pf->hits[j] = v;
+    }
+    while (a < pf->n_always || h < pf->n_hits) {
+        if (h == pf->n_hits ||
+            (a < pf->n_always && pf->always[a] < pf->hits[h])) {
+            out[n++] = pf->always[a++];
+        } else {
+            out[n++] = pf->hits[h++];
+        }
+    }
+    return n;
 }
 
 size_t

@@ -48,6 +48,10 @@ void prefilter_scan(struct prefilter *pf, const char *text, size_t len);
  * without literals. */
 bool prefilter_candidate(const struct prefilter *pf, size_t id);
 
+/* The ids that may match the text of the last scan, in increasing order,
+ * into out (room for every id); returns how many. */
+size_t prefilter_candidates(struct prefilter *pf, size_t *out);
+
 /* How many of the regexes have literals (the rest are always tried). */
 size_t prefilter_n_filtered(const struct prefilter *pf);
 
