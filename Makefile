@@ -117,6 +117,20 @@ demo: deps
 		--db ../example.kftriage.db; \
 		rc=$$?; [ $$rc -le 1 ] || exit $$rc
 
+# Speed and memory against a grep pipeline on a generated bundle; not a
+# test. BENCH_SIZE=256M and BENCH_RUNS=3 by default (tools/bench).
+$(BUILD)/tools/genbundle: tools/genbundle.c
+	@mkdir -p $(dir $@)
+	$(Q)$(CC) $(CFLAGS_ALL) $< -o $@
+
+$(BUILD)/tools/gensigs: tools/gensigs.c
+	@mkdir -p $(dir $@)
+	$(Q)$(CC) $(CFLAGS_ALL) $< -o $@ $(LDLIBS_ALL)
+
+bench: $(BIN) $(BUILD)/tools/genbundle $(BUILD)/tools/gensigs
+	$(Q)KT_BIN=$(BIN) KT_TOOLS=$(BUILD)/tools BENCH_DIR=$(BUILD)/bench \
+		tools/bench
+
 install: $(BIN)
 	install -d $(DESTDIR)$(PREFIX)/bin \
 		$(DESTDIR)$(PREFIX)/share/kftriage/patterns
