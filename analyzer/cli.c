@@ -32,6 +32,7 @@ static const struct option long_opts[] = {
     { "fail-on", required_argument, NULL, OPT_FAIL_ON },
     { "format", required_argument, NULL, OPT_FORMAT },
     { "help", no_argument, NULL, 'h' },
+    { "jobs", required_argument, NULL, 'j' },
     { "max-entries", required_argument, NULL, OPT_MAX_ENTRIES },
     { "max-entry", required_argument, NULL, OPT_MAX_ENTRY },
     { "max-total", required_argument, NULL, OPT_MAX_TOTAL },
@@ -80,11 +81,22 @@ cli_parse(int argc, char **argv, struct cli_opts *opts, struct kt_err *err)
     opterr = 0;
     optind = 1;
     while (st == KT_OK &&
-           (c = getopt_long(argc, argv, ":hn:o:qv", long_opts, NULL)) != -1) {
+           (c = getopt_long(argc, argv, ":hj:n:o:qv", long_opts, NULL)) != -1) {
         switch (c) {
         case 'h':
             opts->help = true;
             break;
+        case 'j': {
+            unsigned long long n;
+
+            if (kt_parse_size(optarg, 64, &n) != KT_OK || n == 0) {
+                st = kt_err_set(err, KT_EUSAGE,
+                                "--jobs: '%s' is not a number from 1 to 64",
+                                optarg);
+            }
+            opts->jobs = (int)n;
+            break;
+        }
         case 'n':
             opts->namespace = optarg;
             break;
@@ -171,7 +183,7 @@ static const char help_main[] =
         "offline, citing file and line for every claim.\n"
         "\n"
         "Commands:\n"
-        "  analyze BUNDLE       index the bundle, match, correlate, report\n"
+        "  analyze BUNDLE...    index the bundle, match, correlate, report\n"
         "  ingest BUNDLE        build the index, print no report\n"
         "  report DB            report again from an existing index\n"
         "  query DB SQL         read-only SQL over an index\n"
@@ -184,6 +196,9 @@ static const char help_main[] =
         "      --max-entries N  read at most N entries (default 1000000)\n"
         "      --max-entry SIZE skip entries larger than SIZE (default 4G)\n"
         "      --max-total SIZE stop after SIZE bytes in all (default 64G)\n"
+        "  -j, --jobs N         analyze several bundles (or a directory of\n"
+        "                       bundle archives) N at a time, each into\n"
+        "                       its own index and report, then summarize\n"
         "Matching:\n"
         "      --patterns DIR   add the patterns of DIR; same id overrides\n"
         "Output:\n"
@@ -205,7 +220,7 @@ static const char help_main[] =
         "Example: kftriage analyze support-bundle.tar.gz --format json\n";
 
 static const char help_analyze[] =
-        "Usage: kftriage analyze [OPTION]... BUNDLE\n"
+        "Usage: kftriage analyze [OPTION]... BUNDLE...\n"
         "Read BUNDLE (.tar.gz, .tgz, .tar, .tar.xz, .tar.zst, .zip or a\n"
         "directory) as a stream, index every object, event and log record\n"
         "into an SQLite file, run the pattern library and print the root\n"
@@ -213,7 +228,7 @@ static const char help_analyze[] =
         "\n"
         "Options: --db FILE, --format text|json, -o FILE, -n NS,\n"
         "--patterns DIR, --fail-on SEV, --max-entries N, --max-entry SIZE,\n"
-        "--max-total SIZE, -q, -v (see 'kftriage --help').\n"
+        "--max-total SIZE, -j N, -q, -v (see 'kftriage --help').\n"
         "\n"
         "Example: kftriage analyze bundle.tar.gz --db /tmp/b.db\n";
 

@@ -28,6 +28,7 @@ struct cli_opts {
     const char *fail_on;  /* --fail-on SEVERITY */
     const char *namespace;
     int verbosity; /* -q gives -1, each -v adds one */
+    int jobs;      /* --jobs N: bundles analyzed at a time, 0 when absent */
     bool help;
     bool version;
     struct ingest_limits limits;

@@ -681,6 +681,40 @@ index_add_log(struct index *idx, long long file_id, const struct index_log *r,
     return st;
 }
 
+enum kt_status
+index_root_findings(struct index *idx,
+                    void (*fn)(void *ctx, const struct index_finding *f),
+                    void *ctx, struct kt_err *err)
+{
+    static const char sql[] =
+            "SELECT rank, rule, category, severity, title, namespace, kind,"
+            " name FROM findings WHERE parent_id IS NULL ORDER BY rank";
+    sqlite3_stmt *s;
+    int rc;
+
+    if (sqlite3_prepare_v2(idx->db, sql, -1, &s, NULL) != SQLITE_OK) {
+        return db_error(idx, err, "cannot read findings");
+    }
+    while ((rc = sqlite3_step(s)) == SQLITE_ROW) {
+        struct index_finding f;
+
+        f.rank = (long)sqlite3_column_int64(s, 0);
+        f.rule = (const char *)sqlite3_column_text(s, 1);
+        f.category = (const char *)sqlite3_column_text(s, 2);
+        f.severity = (const char *)sqlite3_column_text(s, 3);
+        f.title = (const char *)sqlite3_column_text(s, 4);
+        f.namespace = (const char *)sqlite3_column_text(s, 5);
+        f.kind = (const char *)sqlite3_column_text(s, 6);
+        f.name = (const char *)sqlite3_column_text(s, 7);
+        fn(ctx, &f);
+    }
+    sqlite3_finalize(s);
+    if (rc != SQLITE_DONE) {
+        return db_error(idx, err, "cannot read findings");
+    }
+    return KT_OK;
+}
+
 const char *
 index_sqlite_version(void)
 {

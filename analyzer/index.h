@@ -137,6 +137,26 @@ enum kt_status index_add_access(struct index *idx, long long log_id,
                                 const struct index_access *a,
                                 struct kt_err *err);
 
+/* One root finding (a finding that is no other's symptom) of a complete
+ * index; the strings are borrowed until the callback returns. */
+struct index_finding {
+    long rank;
+    const char *rule;
+    const char *category;
+    const char *severity;
+    const char *title;
+    const char *namespace;
+    const char *kind;
+    const char *name;
+};
+
+/* Call fn for each root finding of idx, best ranked first. For the
+ * summary across bundles of `analyze --jobs`. */
+enum kt_status index_root_findings(struct index *idx,
+                                   void (*fn)(void *ctx,
+                                              const struct index_finding *f),
+                                   void *ctx, struct kt_err *err);
+
 /* The SQLite library version. Static string. */
 const char *index_sqlite_version(void);
 
