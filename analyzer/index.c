@@ -43,8 +43,11 @@ struct index {
 /* The schema. Every table that holds bundle content has file_id and line.
  * Secondary indexes are created by index_commit(), after the load. The
  * connection is used by one thread only, so it opens without mutexes
- * (they cost 4% of an ingest). */
+ * (they cost 4% of an ingest). 64 KiB pages: on a 256 MB generated
+ * bundle the index is 2% smaller than with 4 KiB pages (less room lost
+ * at the end of each page) and the load faster (fewer page splits). */
 static const char schema_sql[] =
+        "PRAGMA page_size=65536;"
         "PRAGMA journal_mode=OFF;"
         "PRAGMA synchronous=OFF;"
         "PRAGMA foreign_keys=OFF;"
