@@ -587,6 +587,9 @@ struct prefilter {
     size_t cap_lits;
     uint32_t *start; /* [N_BUCKETS + 1] first entry of each bucket */
     uint32_t *entry; /* [n_lits] literal numbers, by bucket */
+    /* Bit a | b << 8 is set when some literal starts with bytes a, b: a
+     * test that fits in the L1 cache before the hash is computed. */
+    uint64_t first_pair[1024];
 };
 
 static unsigned
@@ -700,7 +703,11 @@ prefilter_build(struct prefilter *pf)
         return false;
     }
     for (i = 0; i < pf->n_lits; i++) {
-        pf->start[hash3((const unsigned char *)pf->lits[i].s) + 1]++;
+        const unsigned char *u = (const unsigned char *)pf->lits[i].s;
+        unsigned pair = u[0] | (unsigned)u[1] << 8;
+
+        pf->first_pair[pair >> 6] |= 1ULL << (pair & 63);
+        pf->start[hash3(u) + 1]++;
     }
     for (i = 0; i < N_BUCKETS; i++) {
         pf->start[i + 1] += pf->start[i];
@@ -726,9 +733,14 @@ prefilter_scan(struct prefilter *pf, const char *text, size_t len)
     }
     pf->n_hits = 0;
     for (i = 0; i + PREFILTER_MIN_LIT <= len; i++) {
-        unsigned h = hash3(t + i);
+        unsigned pair = t[i] | (unsigned)t[i + 1] << 8;
+        unsigned h;
         uint32_t k;
 
+        if ((pf->first_pair[pair >> 6] >> (pair & 63) & 1) == 0) {
+            continue;
+        }
+        h = hash3(t + i);
         for (k = pf->start[h]; k < pf->start[h + 1]; k++) {
             const struct plit *l = &pf->lits[pf->entry[k]];
 
