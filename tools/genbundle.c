@@ -113,7 +113,9 @@ close_out(FILE *f)
     }
 }
 
-/* Time formats, from milliseconds after BASE_EPOCH. */
+/* Time formats, from milliseconds after BASE_EPOCH. fmt is always one of
+ * the literals below; -Wformat-nonliteral cannot see that. */
+#pragma GCC diagnostic ignored "-Wformat-nonliteral"
 static void
 fmt_time(char *buf, size_t len, long long ms, const char *fmt)
 {
@@ -172,19 +174,21 @@ struct log_kind {
 };
 
 static const char *const wf_names[] = { "train-pipeline", "xgboost-run",
-                                        "data-prep", "tfx-taxi",
-                                        "hpo-sweep" };
+                                        "data-prep", "tfx-taxi", "hpo-sweep" };
 
 /* Argo workflow controller: logrus logfmt. */
 static void
 rec_argo(FILE *f, long long ms, unsigned long n)
 {
-    static const char *const msgs[] = {
-        "Processing workflow", "Updated phase Running -> Succeeded",
-        "Pod failed: Error (exit code 1)", "Workflow update successful",
-        "SG Outbound nodes of", "node changed", "Created pod",
-        "Steps node initialized", "TaskSet Reconciliation"
-    };
+    static const char *const msgs[] = { "Processing workflow",
+                                        "Updated phase Running -> Succeeded",
+                                        "Pod failed: Error (exit code 1)",
+                                        "Workflow update successful",
+                                        "SG Outbound nodes of",
+                                        "node changed",
+                                        "Created pod",
+                                        "Steps node initialized",
+                                        "TaskSet Reconciliation" };
     char ts[40];
     const char *wf = PICK(wf_names);
 
@@ -210,13 +214,15 @@ rec_envoy(FILE *f, long long ms, unsigned long n)
 {
     static const char *const paths[] = {
         "/pipeline/apis/v2beta1/runs?page_size=10",
-        "/pipeline/apis/v2beta1/experiments", "/jupyter/api/namespaces",
-        "/api/workgroup/env-info", "/katib/fetch_hp_job_info/",
-        "/dex/auth?client_id=kubeflow-oidc-authservice", "/_/pipeline/"
+        "/pipeline/apis/v2beta1/experiments",
+        "/jupyter/api/namespaces",
+        "/api/workgroup/env-info",
+        "/katib/fetch_hp_job_info/",
+        "/dex/auth?client_id=kubeflow-oidc-authservice",
+        "/_/pipeline/"
     };
     static const char *const ups[] = { "ml-pipeline-ui", "jupyter-web-app",
-                                       "centraldashboard", "katib-ui",
-                                       "dex" };
+                                       "centraldashboard", "katib-ui", "dex" };
     char ts[40];
     char id[40];
     int code = 200;
@@ -225,8 +231,9 @@ rec_envoy(FILE *f, long long ms, unsigned long n)
 
     rfc3339_ms(ts, sizeof(ts), ms);
     if (n % 23 == 0) {
-        fprintf(f, "%s\tinfo\txdsproxy\tconnected to upstream XDS server: "
-                   "istiod.istio-system.svc:15012\n",
+        fprintf(f,
+                "%s\tinfo\txdsproxy\tconnected to upstream XDS server: "
+                "istiod.istio-system.svc:15012\n",
                 ts);
         return;
     }
@@ -266,8 +273,8 @@ rec_dex(FILE *f, long long ms, unsigned long n)
     if (n % 2 == 0) {
         fprintf(f, "time=\"%s\" level=info msg=\"%s\"\n", ts, PICK(msgs));
     } else {
-        fprintf(f, "{\"time\":\"%s\",\"level\":\"INFO\",\"msg\":\"%s\"}\n",
-                ts, PICK(msgs));
+        fprintf(f, "{\"time\":\"%s\",\"level\":\"INFO\",\"msg\":\"%s\"}\n", ts,
+                PICK(msgs));
     }
 }
 
@@ -329,8 +336,8 @@ rec_zap(FILE *f, long long ms, unsigned long n)
 {
     static const char *const msgs[] = {
         "Reconciling inference service", "Reconcile succeeded",
-        "InferenceService sklearn-iris is Ready",
-        "Updating revision status", "Scaling from 1 to 1"
+        "InferenceService sklearn-iris is Ready", "Updating revision status",
+        "Scaling from 1 to 1"
     };
     char ts[40];
 
@@ -353,15 +360,14 @@ rec_torch(FILE *f, long long ms, unsigned long n)
 
     fmt_time(ts, sizeof(ts), ms, "%Y-%m-%d %H:%M:%S");
     if (n % 20011 == 20010) {
-        fprintf(f,
-                "Traceback (most recent call last):\n"
-                "  File \"/workspace/train.py\", line 212, in <module>\n"
-                "    main()\n"
-                "  File \"/workspace/train.py\", line 187, in main\n"
-                "    loss = model(batch).loss\n"
-                "torch.cuda.OutOfMemoryError: CUDA out of memory. Tried to "
-                "allocate 2.00 GiB (GPU 0; 15.78 GiB total capacity; 13.12 "
-                "GiB already allocated)\n");
+        fprintf(f, "Traceback (most recent call last):\n"
+                   "  File \"/workspace/train.py\", line 212, in <module>\n"
+                   "    main()\n"
+                   "  File \"/workspace/train.py\", line 187, in main\n"
+                   "    loss = model(batch).loss\n"
+                   "torch.cuda.OutOfMemoryError: CUDA out of memory. Tried to "
+                   "allocate 2.00 GiB (GPU 0; 15.78 GiB total capacity; 13.12 "
+                   "GiB already allocated)\n");
         return;
     }
     if (n % 7 == 0) {
@@ -391,8 +397,8 @@ rec_jupyter(FILE *f, long long ms, unsigned long n)
 }
 
 static const struct log_kind log_kinds[] = {
-    { "kubeflow", "workflow-controller-7d9b7d6b5c-xk2mn",
-      "workflow-controller", rec_argo },
+    { "kubeflow", "workflow-controller-7d9b7d6b5c-xk2mn", "workflow-controller",
+      rec_argo },
     { "istio-system", "istio-ingressgateway-6b78f9d8c5-7xq9t", "istio-proxy",
       rec_envoy },
     { "auth", "dex-5ddf47d88d-7zkbv", "dex", rec_dex },
@@ -423,8 +429,8 @@ write_log(const char *dir, const struct log_kind *k, unsigned serial,
     } else {
         /* Replicas and earlier instances: same format, another pod. */
         snprintf(rel, sizeof(rel),
-                 "cluster-resources/pods/logs/%s/%s-r%u/%s.log", k->ns,
-                 k->pod, serial, k->container);
+                 "cluster-resources/pods/logs/%s/%s-r%u/%s.log", k->ns, k->pod,
+                 serial, k->container);
     }
     f = open_out(dir, rel);
     while ((unsigned long long)ftell(f) < bytes) {
@@ -544,7 +550,8 @@ pod_json(FILE *f, const char *ns, const char *name, const char *ctr,
             "\"memory\": \"256Mi\"}}}\n        ]\n      },\n"
             "      \"status\": {\n        \"phase\": \"%s\",\n"
             "        \"conditions\": [%s],\n        \"containerStatuses\": [\n"
-            "          {\n            \"name\": \"%s\",\n            \"ready\": "
+            "          {\n            \"name\": \"%s\",\n"
+            "            \"ready\": "
             "%s,\n            \"image\": \"gcr.io/ml-pipeline/%s:2.2.0\",\n"
             "            %s\n          }\n        ]\n      }\n    }%s\n",
             name, ns, uid, ctr, kind_of_pod == 2 ? "" : "cpu-node-1", ctr, ctr,
@@ -563,7 +570,25 @@ pod_name(char *buf, size_t len, unsigned i)
              job_steps[(i / 5) % 5], 1000000 + (i * 7919U) % 9000000);
 }
 
-/* Pipeline step pods in the user namespace, plus the planted failures. */
+/* Step pods live in profile namespaces of this many pods each, as in a
+ * multi-user Kubeflow: one pods, events and describe file per namespace
+ * (a single list of every pod would make one huge JSON document). */
+#define PODS_PER_NS 400
+
+static void
+team_ns(char *buf, size_t len, unsigned i)
+{
+    snprintf(buf, len, "kubeflow-team-%03u", i / PODS_PER_NS);
+}
+
+static int
+last_in_ns(unsigned i, unsigned n_pods)
+{
+    return i + 1 == n_pods || (i + 1) % PODS_PER_NS == 0;
+}
+
+/* Pipeline step pods in the profile namespaces, plus the planted
+ * failures. */
 static void
 write_pods(const char *dir, unsigned n_pods)
 {
@@ -589,15 +614,30 @@ write_pods(const char *dir, unsigned n_pods)
     fputs("{\n  \"kind\": \"PodList\",\n  \"apiVersion\": \"v1\",\n"
           "  \"items\": [\n",
           f);
-    pod_json(f, "kubeflow-user-example-com", "mnist-train-worker-0",
-             "pytorch", 2, 0);
-    for (i = 0; i < n_pods; i++) {
-        pod_name(name, sizeof(name), i);
-        pod_json(f, "kubeflow-user-example-com", name, "main", 0,
-                 i + 1 == n_pods);
-    }
+    pod_json(f, "kubeflow-user-example-com", "mnist-train-worker-0", "pytorch",
+             2, 1);
     fputs("  ]\n}\n", f);
     close_out(f);
+
+    for (i = 0; i < n_pods; i++) {
+        char ns[64];
+        char rel[128];
+
+        team_ns(ns, sizeof(ns), i);
+        if (i % PODS_PER_NS == 0) {
+            snprintf(rel, sizeof(rel), "cluster-resources/pods/%s.json", ns);
+            f = open_out(dir, rel);
+            fputs("{\n  \"kind\": \"PodList\",\n  \"apiVersion\": "
+                  "\"v1\",\n  \"items\": [\n",
+                  f);
+        }
+        pod_name(name, sizeof(name), i);
+        pod_json(f, ns, name, "main", 0, last_in_ns(i, n_pods));
+        if (last_in_ns(i, n_pods)) {
+            fputs("  ]\n}\n", f);
+            close_out(f);
+        }
+    }
 }
 
 static void
@@ -631,9 +671,9 @@ event_json(FILE *f, const char *ns, const char *pod, const char *type,
 static void
 write_events(const char *dir, unsigned n_pods)
 {
-    FILE *f = open_out(dir,
-                       "cluster-resources/events/kubeflow-user-example-com."
-                       "json");
+    FILE *f =
+            open_out(dir, "cluster-resources/events/kubeflow-user-example-com."
+                          "json");
     char name[128];
     char msg[256];
     unsigned i;
@@ -647,25 +687,38 @@ write_events(const char *dir, unsigned n_pods)
                "{node-role.kubernetes.io/control-plane: }, 4 Insufficient "
                "nvidia.com/gpu. preemption: 0/4 nodes are available: 4 No "
                "preemption victims found for incoming pod.",
-               14LL * 3600 * 1000, 12, n_pods == 0);
+               14LL * 3600 * 1000, 12, 1);
+    fputs("  ]\n}\n", f);
+    close_out(f);
+
     for (i = 0; i < n_pods; i++) {
         long long ms = (long long)i * 20000;
+        char ns[64];
+        char rel[128];
 
+        team_ns(ns, sizeof(ns), i);
+        if (i % PODS_PER_NS == 0) {
+            snprintf(rel, sizeof(rel), "cluster-resources/events/%s.json", ns);
+            f = open_out(dir, rel);
+            fputs("{\n  \"kind\": \"EventList\",\n  \"apiVersion\": "
+                  "\"v1\",\n  \"items\": [\n",
+                  f);
+        }
         pod_name(name, sizeof(name), i);
-        event_json(f, "kubeflow-user-example-com", name, "Normal",
-                   "Scheduled", "Successfully assigned pod to cpu-node-2", ms,
-                   1, 0);
+        event_json(f, ns, name, "Normal", "Scheduled",
+                   "Successfully assigned pod to cpu-node-2", ms, 1, 0);
         snprintf(msg, sizeof(msg),
                  "Container image \\\"gcr.io/ml-pipeline/%s:2.2.0\\\" "
                  "already present on machine",
                  job_steps[(i / 5) % 5]);
-        event_json(f, "kubeflow-user-example-com", name, "Normal", "Pulled",
-                   msg, ms + 1000, 1, 0);
-        event_json(f, "kubeflow-user-example-com", name, "Normal", "Started",
-                   "Started container main", ms + 2000, 1, i + 1 == n_pods);
+        event_json(f, ns, name, "Normal", "Pulled", msg, ms + 1000, 1, 0);
+        event_json(f, ns, name, "Normal", "Started", "Started container main",
+                   ms + 2000, 1, last_in_ns(i, n_pods));
+        if (last_in_ns(i, n_pods)) {
+            fputs("  ]\n}\n", f);
+            close_out(f);
+        }
     }
-    fputs("  ]\n}\n", f);
-    close_out(f);
 
     f = open_out(dir, "cluster-resources/events/kubeflow.json");
     fputs("{\n  \"kind\": \"EventList\",\n  \"apiVersion\": \"v1\",\n"
@@ -682,17 +735,24 @@ write_events(const char *dir, unsigned n_pods)
 static void
 write_describe(const char *dir, unsigned n_pods)
 {
-    FILE *f = open_out(dir, "describe/pods-kubeflow-user-example-com.txt");
+    FILE *f = NULL;
     char name[128];
     char id[65];
+    char ns[64];
+    char rel[128];
     unsigned i;
 
     for (i = 0; i < n_pods; i++) {
+        team_ns(ns, sizeof(ns), i);
+        if (i % PODS_PER_NS == 0) {
+            snprintf(rel, sizeof(rel), "describe/pods-%s.txt", ns);
+            f = open_out(dir, rel);
+        }
         pod_name(name, sizeof(name), i);
         hex(id, 64);
         fprintf(f,
                 "%sName:             %s\n"
-                "Namespace:        kubeflow-user-example-com\n"
+                "Namespace:        %s\n"
                 "Priority:         0\n"
                 "Service Account:  pipeline-runner\n"
                 "Node:             cpu-node-2/10.0.0.22\n"
@@ -730,17 +790,19 @@ write_describe(const char *dir, unsigned n_pods)
                 "  Type    Reason     Age   From               Message\n"
                 "  ----    ------     ----  ----               -------\n"
                 "  Normal  Scheduled  12m   default-scheduler  Successfully "
-                "assigned kubeflow-user-example-com/%s to cpu-node-2\n"
+                "assigned %s/%s to cpu-node-2\n"
                 "  Normal  Pulled     12m   kubelet            Container "
                 "image \"gcr.io/ml-pipeline/%s:2.2.0\" already present on "
                 "machine\n"
                 "  Normal  Started    12m   kubelet            Started "
                 "container main\n",
-                i == 0 ? "" : "\n\n", name, wf_names[i % 5], i / 5, name,
-                2 + i % 250, wf_names[i % 5], i / 5, id,
-                job_steps[(i / 5) % 5], name, job_steps[(i / 5) % 5]);
+                i % PODS_PER_NS == 0 ? "" : "\n\n", name, ns, wf_names[i % 5],
+                i / 5, name, 2 + i % 250, wf_names[i % 5], i / 5, id,
+                job_steps[(i / 5) % 5], ns, name, job_steps[(i / 5) % 5]);
+        if (last_in_ns(i, n_pods)) {
+            close_out(f);
+        }
     }
-    close_out(f);
 }
 
 static unsigned long long

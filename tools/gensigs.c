@@ -204,8 +204,7 @@ slurp(const char *path)
     long n;
 
     if (f == NULL || fseek(f, 0, SEEK_END) != 0 || (n = ftell(f)) < 0 ||
-        fseek(f, 0, SEEK_SET) != 0 ||
-        (buf = malloc((size_t)n + 1)) == NULL ||
+        fseek(f, 0, SEEK_SET) != 0 || (buf = malloc((size_t)n + 1)) == NULL ||
         fread(buf, 1, (size_t)n, f) != (size_t)n) {
         fprintf(stderr, "gensigs: cannot read %s\n", path);
         exit(1);
