@@ -38,6 +38,10 @@ struct index {
     bool committed;
     bool read_only;
     sqlite3_stmt *st[ST_COUNT];
+    /* See index_set_log_filter(); NULL when there is none. */
+    bool (*log_filter)(void *ctx, const char *text, size_t len);
+    void *log_filter_ctx;
+    sqlite3_stmt *candidate; /* INSERT INTO temp.log_candidates */
 };
 
 /* The schema. Every table that holds bundle content has file_id and line.
@@ -402,6 +406,7 @@ index_close(struct index *idx)
     for (i = 0; i < ST_COUNT; i++) {
         sqlite3_finalize(idx->st[i]);
     }
+    sqlite3_finalize(idx->candidate);
     sqlite3_close(idx->db);
     if (!idx->committed && idx->tmp_path != NULL) {
         unlink(idx->tmp_path);
@@ -657,6 +662,7 @@ index_add_log(struct index *idx, long long file_id, const struct index_log *r,
 {
     sqlite3_stmt *s = idx->st[ST_LOG];
     enum kt_status st;
+    sqlite3_int64 id;
 
     sqlite3_bind_int64(s, 1, file_id);
     sqlite3_bind_int64(s, 2, r->line);
@@ -681,10 +687,37 @@ index_add_log(struct index *idx, long long file_id, const struct index_log *r,
     /* Not RETURNING: SQLite collects its rows in a temporary table, which
      * cost a quarter of the time of each insert. */
     st = step(idx, s, NULL, err);
-    if (st == KT_OK && log_id != NULL) {
-        *log_id = sqlite3_last_insert_rowid(idx->db);
+    if (st != KT_OK) {
+        return st;
+    }
+    id = sqlite3_last_insert_rowid(idx->db);
+    if (log_id != NULL) {
+        *log_id = id;
+    }
+    if (idx->log_filter != NULL &&
+        idx->log_filter(idx->log_filter_ctx, r->text, r->text_len)) {
+        sqlite3_bind_int64(idx->candidate, 1, id);
+        st = step(idx, idx->candidate, NULL, err);
     }
     return st;
+}
+
+enum kt_status
+index_set_log_filter(struct index *idx,
+                     bool (*fn)(void *ctx, const char *text, size_t len),
+                     void *ctx, struct kt_err *err)
+{
+    if (sqlite3_exec(idx->db,
+                     "CREATE TEMP TABLE log_candidates(id INTEGER PRIMARY KEY)",
+                     NULL, NULL, NULL) != SQLITE_OK ||
+        sqlite3_prepare_v3(idx->db, "INSERT INTO temp.log_candidates VALUES(?)",
+                           -1, SQLITE_PREPARE_PERSISTENT, &idx->candidate,
+                           NULL) != SQLITE_OK) {
+        return db_error(idx, err, "cannot make the log candidates table");
+    }
+    idx->log_filter = fn;
+    idx->log_filter_ctx = ctx;
+    return KT_OK;
 }
 
 enum kt_status

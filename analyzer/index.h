@@ -132,6 +132,16 @@ enum kt_status index_add_log(struct index *idx, long long file_id,
                              const struct index_log *r, long long *log_id,
                              struct kt_err *err);
 
+/* Have every log record added from now on offered to fn (with ctx), and
+ * the ids of those it accepts kept in the connection's temporary table
+ * log_candidates(id), which the matcher reads instead of every record
+ * (tag:log-candidates). fn must accept every record that a pattern could
+ * match. */
+enum kt_status index_set_log_filter(struct index *idx,
+                                    bool (*fn)(void *ctx, const char *text,
+                                               size_t len),
+                                    void *ctx, struct kt_err *err);
+
 /* Add the access-log fields of the record log_id. */
 enum kt_status index_add_access(struct index *idx, long long log_id,
                                 const struct index_access *a,

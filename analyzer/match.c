@@ -20,6 +20,7 @@ struct compiled {
     pcre2_code *reason_re;
     pcre2_code *file_re;
     unsigned long limit_hits; /* matches of this pattern cut at a limit */
+    unsigned long filter_limit_hits; /* the same in match_log_candidate() */
 };
 
 struct matcher {
@@ -472,6 +473,25 @@ static const struct {
                 " FROM logs l JOIN files f ON f.id = l.file_id" },
 };
 
+/* The log records of PSRC_LOG when the ingest kept the candidates
+ * (tag:log-candidates): the same columns, in the same order of ids. */
+static const char log_candidates_sql[] =
+        "SELECT l.id, coalesce(f.namespace, ''),"
+        " CASE WHEN coalesce(l.pod, f.pod) IS NOT NULL THEN 'Pod'"
+        " ELSE 'File' END, coalesce(l.pod, f.pod, f.path),"
+        " coalesce(l.container, f.container), NULL, NULL, f.path,"
+        " l.file_id, l.line, l.ts, l.text, NULL"
+        " FROM temp.log_candidates c JOIN logs l ON l.id = c.id"
+        " JOIN files f ON f.id = l.file_id ORDER BY c.id";
+
+static bool
+have_log_candidates(sqlite3 *db)
+{
+    return sqlite3_table_column_metadata(db, "temp", "log_candidates", "id",
+                                         NULL, NULL, NULL, NULL,
+                                         NULL) == SQLITE_OK;
+}
+
 enum kt_status
 match_index(struct matcher *m, sqlite3 *db, struct match_stats *stats,
             struct kt_err *err)
@@ -492,11 +512,14 @@ match_index(struct matcher *m, sqlite3 *db, struct match_stats *stats,
     }
     for (k = 0; st == KT_OK && k < sizeof(source_sql) / sizeof(source_sql[0]);
          k++) {
+        const char *sql = source_sql[k].sql;
         sqlite3_stmt *s;
         int rc;
 
-        if (sqlite3_prepare_v2(db, source_sql[k].sql, -1, &s, NULL) !=
-            SQLITE_OK) {
+        if (source_sql[k].source == PSRC_LOG && have_log_candidates(db)) {
+            sql = log_candidates_sql;
+        }
+        if (sqlite3_prepare_v2(db, sql, -1, &s, NULL) != SQLITE_OK) {
             return kt_err_set(err, KT_EDB, "cannot prepare: %s",
                               sqlite3_errmsg(db));
         }
@@ -637,4 +660,48 @@ match_prefilter_drops(struct matcher *m, const char *text, size_t len)
         }
     }
     return -1;
+}
+
+bool
+match_can_filter_logs(const struct matcher *m)
+{
+    return m->pf != NULL;
+}
+
+bool
+match_log_candidate(void *ctx, const char *text, size_t len)
+{
+    struct matcher *m = ctx;
+    size_t n;
+    size_t k;
+
+    if (m->pf == NULL) {
+        return true;
+    }
+    if (len > KT_MAX_MATCH_TEXT) {
+        len = KT_MAX_MATCH_TEXT;
+    }
+    prefilter_scan(m->pf, text, len);
+    n = prefilter_candidates(m->pf, m->cand);
+    for (k = 0; k < n; k++) {
+        size_t i = m->cand[k];
+        struct compiled *c = &m->c[i];
+        int rc;
+
+        if ((m->set->p[i].sources & PSRC_LOG) == 0) {
+            continue;
+        }
+        if (c->filter_limit_hits >= KT_MAX_LIMIT_HITS) {
+            return true; /* it stops at limits: let match_index() decide */
+        }
+        rc = pcre2_match(c->re, (PCRE2_SPTR)text, len, 0, 0, m->md, m->mctx);
+        if (rc >= 0) {
+            return true;
+        }
+        if (rc != PCRE2_ERROR_NOMATCH) {
+            c->filter_limit_hits++;
+            return true; /* undecided: a limit */
+        }
+    }
+    return false;
 }

@@ -334,6 +334,14 @@ run_analyze(const struct cli_opts *o, bool report)
         goto out;
     }
     snprintf(tmp_path, sizeof(tmp_path), "%s.tmp", db_path);
+    /* Log records are checked for candidate matches as they are stored,
+     * so the matcher need not read every one back. */
+    if (match_can_filter_logs(m) &&
+        index_set_log_filter(idx, match_log_candidate, m, &err) != KT_OK) {
+        log_error("%s", err.msg);
+        rc = EXIT_INTERNAL;
+        goto out;
+    }
     st = pipeline_ingest(idx, o->args[0], &o->limits, own, &ps, &err);
     if (st != KT_OK) {
         log_error("%s", err.msg);
