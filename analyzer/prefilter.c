@@ -5,7 +5,7 @@
  * compares the literals that start with it. The reader gives up (the regex
  * is then always a candidate) on any syntax it does not fully know: being
  * wrong would silently drop a true match, being cautious only costs time.
- * see tag:prefilter-equivalence for the test that holds it to that. */
+ * See tag:prefilter-equivalence for the test that holds it to that. */
 #include "prefilter.h"
 
 #include <stdint.h>
