@@ -57,7 +57,7 @@ endif
 
 .PHONY: all deps test check unit golden cases trees real demo install lint \
 	format clean bundles schema html-check docs-check fuzz fuzz-build \
-	fuzz-deps valgrind
+	fuzz-deps valgrind prefilter bench
 
 all: $(BIN)
 
@@ -131,6 +131,10 @@ valgrind: $(UNIT_BINS) $(BIN) bundles
 	$(Q)tools/deps valgrind
 	$(Q)tools/run-valgrind $(BIN) $(BUILD)/bundles $(UNIT_BINS)
 
+# The matches table is the same with and without the literal prefilter.
+prefilter: $(BIN) bundles
+	$(Q)KT_BIN=$(BIN) KT_BUNDLES=$(BUILD)/bundles tests/run-prefilter.sh
+
 patterns-test: $(BIN)
 	$(Q)$(BIN) patterns test
 
@@ -139,8 +143,8 @@ test: deps
 	$(Q)$(MAKE) --no-print-directory all
 	$(Q)$(MAKE) --no-print-directory check
 
-check: unit patterns-test golden cases trees real schema docs-check \
-	html-check
+check: unit patterns-test golden cases trees real prefilter schema \
+	docs-check html-check
 	@echo "all test suites passed"
 
 demo: deps
@@ -148,6 +152,20 @@ demo: deps
 	$(Q)cd $(BUILD)/bundles && ../kftriage analyze example.tar.gz \
 		--db ../example.kftriage.db; \
 		rc=$$?; [ $$rc -le 1 ] || exit $$rc
+
+# Speed and memory against a grep pipeline on a generated bundle; not a
+# test. BENCH_SIZE=256M and BENCH_RUNS=3 by default (tools/bench).
+$(BUILD)/tools/genbundle: tools/genbundle.c
+	@mkdir -p $(dir $@)
+	$(Q)$(CC) $(CFLAGS_ALL) $< -o $@
+
+$(BUILD)/tools/gensigs: tools/gensigs.c
+	@mkdir -p $(dir $@)
+	$(Q)$(CC) $(CFLAGS_ALL) $< -o $@ $(LDLIBS_ALL)
+
+bench: $(BIN) $(BUILD)/tools/genbundle $(BUILD)/tools/gensigs
+	$(Q)KT_BIN=$(BIN) KT_TOOLS=$(BUILD)/tools BENCH_DIR=$(BUILD)/bench \
+		tools/bench
 
 install: $(BIN)
 	install -d $(DESTDIR)$(PREFIX)/bin \

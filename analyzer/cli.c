@@ -53,6 +53,7 @@ static const struct option long_opts[] = {
     { "max-db", required_argument, NULL, OPT_MAX_DB },
     { "max-depth", required_argument, NULL, OPT_MAX_DEPTH },
     { "max-doc-depth", required_argument, NULL, OPT_MAX_DOC_DEPTH },
+    { "jobs", required_argument, NULL, 'j' },
     { "max-entries", required_argument, NULL, OPT_MAX_ENTRIES },
     { "max-entry", required_argument, NULL, OPT_MAX_ENTRY },
     { "max-line", required_argument, NULL, OPT_MAX_LINE },
@@ -193,11 +194,22 @@ cli_parse(int argc, char **argv, struct cli_opts *opts, struct kt_err *err)
     opterr = 0;
     optind = 1;
     while (st == KT_OK &&
-           (c = getopt_long(argc, argv, ":hn:o:qv", long_opts, NULL)) != -1) {
+           (c = getopt_long(argc, argv, ":hj:n:o:qv", long_opts, NULL)) != -1) {
         switch (c) {
         case 'h':
             opts->help = true;
             break;
+        case 'j': {
+            unsigned long long n;
+
+            if (kt_parse_size(optarg, 64, &n) != KT_OK || n == 0) {
+                st = kt_err_set(err, KT_EUSAGE,
+                                "--jobs: '%s' is not a number from 1 to 64",
+                                optarg);
+            }
+            opts->jobs = (int)n;
+            break;
+        }
         case 'n':
             opts->namespace = optarg;
             break;
@@ -333,7 +345,7 @@ static const char help_main[] =
         "offline, citing file and line for every claim.\n"
         "\n"
         "Commands:\n"
-        "  analyze BUNDLE       index the bundle, match, correlate, report\n"
+        "  analyze BUNDLE...    index the bundle, match, correlate, report\n"
         "  ingest BUNDLE        build the index, print no report\n"
         "  report DB            report again from an existing index\n"
         "  timeline DB          events, restarts and log errors by time\n"
@@ -361,6 +373,9 @@ static const char help_main[] =
         "      --max-doc-depth N\n"
         "                       skip JSON and YAML nested deeper than N\n"
         "                       (default and most 512)\n"
+        "  -j, --jobs N         analyze several bundles (or a directory of\n"
+        "                       bundle archives) N at a time, each into\n"
+        "                       its own index and report, then summarize\n"
         "Matching:\n"
         "      --patterns DIR   add the patterns of DIR; same id overrides\n"
         "      --match-limit N  PCRE2 backtracking steps per match (default\n"
@@ -394,7 +409,7 @@ static const char help_main[] =
         "Example: kftriage analyze support-bundle.tar.gz --format json\n";
 
 static const char help_analyze[] =
-        "Usage: kftriage analyze [OPTION]... BUNDLE\n"
+        "Usage: kftriage analyze [OPTION]... BUNDLE...\n"
         "Read BUNDLE (.tar.gz, .tgz, .tar, .tar.xz, .tar.zst, .zip or a\n"
         "directory) as a stream, index every object, event and log record\n"
         "into an SQLite file, run the pattern library and print the root\n"
@@ -408,7 +423,8 @@ static const char help_analyze[] =
         "-o FILE, -n NS, --patterns DIR, --fail-on SEV, --max-entries N,\n"
         "--max-entry SIZE, --max-total SIZE, --max-ratio N, --max-depth N,\n"
         "--max-db SIZE, --max-line SIZE, --max-path SIZE, --max-doc-depth N,\n"
-        "--match-limit N, --depth-limit N, -q, -v (see 'kftriage --help').\n"
+        "--match-limit N, --depth-limit N, -j N, -q, -v (see 'kftriage\n"
+        "--help').\n"
         "\n"
         "Example: kftriage analyze bundle.tar.gz --db /tmp/b.db\n";
 

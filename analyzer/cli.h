@@ -35,6 +35,7 @@ struct cli_opts {
     const char *component; /* timeline --component */
     bool reindex;          /* analyze/ingest: never reuse an index */
     int verbosity;         /* -q gives -1, each -v adds one */
+    int jobs; /* --jobs N: bundles analyzed at a time, 0 when absent */
     bool help;
     bool version;
     struct ingest_limits limits;

@@ -40,11 +40,20 @@ struct index {
     bool committed;
     bool read_only;
     sqlite3_stmt *st[ST_COUNT];
+    /* See index_set_log_filter(); NULL when there is none. */
+    bool (*log_filter)(void *ctx, const char *text, size_t len);
+    void *log_filter_ctx;
+    sqlite3_stmt *candidate; /* INSERT INTO temp.log_candidates */
 };
 
 /* The schema. Every table that holds bundle content has file_id and line.
- * Secondary indexes are created by index_commit(), after the load. */
+ * Secondary indexes are created by index_commit(), after the load. The
+ * connection is used by one thread only, so it opens without mutexes
+ * (they cost 4% of an ingest). 64 KiB pages: on a 256 MB generated
+ * bundle the index is 2% smaller than with 4 KiB pages (less room lost
+ * at the end of each page) and the load faster (fewer page splits). */
 static const char schema_sql[] =
+        "PRAGMA page_size=65536;"
         "PRAGMA journal_mode=OFF;"
         "PRAGMA synchronous=OFF;"
         "PRAGMA foreign_keys=OFF;"
@@ -257,19 +266,22 @@ static const char *const stmt_sql[ST_COUNT] = {
                  " file_id, line) VALUES(?,?,?,?,?,?,?,?,?,?,?,?,?)",
     [ST_LOG] = "INSERT INTO logs(file_id, line, end_line, ts, level, text,"
                " truncated, container, ts_guessed, component, pod, msg_off)"
-               " VALUES(?,?,?,?,?,?,?,?,?,?,?,?) RETURNING id",
+               " VALUES(?,?,?,?,?,?,?,?,?,?,?,?)",
     [ST_ACCESS] = "INSERT INTO access VALUES(?,?,?,?,?,?,?,?,?)",
     [ST_META] = "INSERT OR REPLACE INTO meta VALUES(?,?)",
     [ST_GAP] = "INSERT INTO gaps VALUES(?,?,?)",
 };
 
+/* logs_level holds only the levels the errors view and the correlator
+ * ask for: an index of every record's level was 5% of the index file. */
 static const char post_load_sql[] =
         "CREATE INDEX objects_kind ON objects(kind, namespace, name);"
         "CREATE INDEX containers_object ON containers(object_id);"
         "CREATE INDEX conditions_object ON conditions(object_id);"
         "CREATE INDEX events_subject ON events(namespace, kind, name);"
         "CREATE INDEX logs_file ON logs(file_id, line);"
-        "CREATE INDEX logs_level ON logs(level);"
+        "CREATE INDEX logs_level ON logs(level)"
+        " WHERE level IN ('error', 'fatal');"
         "CREATE INDEX matches_pattern ON matches(pattern);";
 
 /* The temporary index being written, removed if a signal stops the run,
@@ -301,6 +313,21 @@ watch_tmp(const char *path)
     sigemptyset(&sa.sa_mask);
     for (i = 0; i < sizeof(sigs) / sizeof(sigs[0]); i++) {
         sigaction(sigs[i], &sa, NULL);
+    }
+}
+
+/* kftriage uses SQLite from one thread (workers are processes), so the
+ * library runs without any mutex: the global ones of its allocator and
+ * page cache cost 1% of an ingest. This must happen before SQLite
+ * initializes, which the first open does; later calls do nothing. */
+static void
+sqlite_setup(void)
+{
+    static bool done;
+
+    if (!done) {
+        (void)sqlite3_config(SQLITE_CONFIG_SINGLETHREAD);
+        done = true;
     }
 }
 
@@ -354,8 +381,10 @@ index_create(const char *path, struct index **out, struct kt_err *err)
         goto out;
     }
     watch_tmp(idx->tmp_path);
+    sqlite_setup();
     if (sqlite3_open_v2(idx->tmp_path, &idx->db,
-                        SQLITE_OPEN_READWRITE | SQLITE_OPEN_CREATE,
+                        SQLITE_OPEN_READWRITE | SQLITE_OPEN_CREATE |
+                                SQLITE_OPEN_NOMUTEX,
                         NULL) != SQLITE_OK) {
         st = kt_err_set(err, KT_EDB, "%s: cannot create index: %s",
                         idx->tmp_path, sqlite3_errmsg(idx->db));
@@ -399,6 +428,7 @@ index_open_ro(const char *path, struct index **out, struct kt_err *err)
     idx->read_only = true;
     idx->committed = true;
     idx->path = kt_strdup0(path);
+    sqlite_setup();
     if (sqlite3_open_v2(path, &idx->db, SQLITE_OPEN_READONLY, NULL) !=
         SQLITE_OK) {
         kt_err_set(err, KT_EDB, "%s: cannot open index: %s", path,
@@ -485,6 +515,7 @@ index_close(struct index *idx)
     for (i = 0; i < ST_COUNT; i++) {
         sqlite3_finalize(idx->st[i]);
     }
+    sqlite3_finalize(idx->candidate);
     sqlite3_close(idx->db);
     if (!idx->committed && idx->tmp_path != NULL) {
         unlink(idx->tmp_path);
@@ -740,6 +771,8 @@ index_add_log(struct index *idx, long long file_id, const struct index_log *r,
               long long *log_id, struct kt_err *err)
 {
     sqlite3_stmt *s = idx->st[ST_LOG];
+    enum kt_status st;
+    sqlite3_int64 id;
 
     sqlite3_bind_int64(s, 1, file_id);
     sqlite3_bind_int64(s, 2, r->line);
@@ -748,17 +781,87 @@ index_add_log(struct index *idx, long long file_id, const struct index_log *r,
         bind_text(s, 4, r->ts);
     }
     bind_text(s, 5, r->level);
-    sqlite3_bind_text(s, 6, r->text, (int)r->text_len, SQLITE_TRANSIENT);
+    /* SQLITE_STATIC: the record outlives step(), which resets and clears
+     * the bindings; not copying the text saves a malloc and a memcpy per
+     * record. */
+    sqlite3_bind_text(s, 6, r->text, (int)r->text_len, SQLITE_STATIC);
     sqlite3_bind_int(s, 7, r->truncated ? 1 : 0);
     bind_text(s, 8, r->container);
     sqlite3_bind_int(s, 9, r->ts_guessed ? 1 : 0);
     if (r->component != NULL && r->component_len > 0) {
         sqlite3_bind_text(s, 10, r->component, (int)r->component_len,
-                          SQLITE_TRANSIENT);
+                          SQLITE_STATIC);
     }
     bind_text(s, 11, r->pod);
     sqlite3_bind_int64(s, 12, (sqlite3_int64)r->msg_off);
-    return step(idx, s, log_id, err);
+    /* Not RETURNING: SQLite collects its rows in a temporary table, which
+     * cost a quarter of the time of each insert. */
+    st = step(idx, s, NULL, err);
+    if (st != KT_OK) {
+        return st;
+    }
+    id = sqlite3_last_insert_rowid(idx->db);
+    if (log_id != NULL) {
+        *log_id = id;
+    }
+    if (idx->log_filter != NULL &&
+        idx->log_filter(idx->log_filter_ctx, r->text, r->text_len)) {
+        sqlite3_bind_int64(idx->candidate, 1, id);
+        st = step(idx, idx->candidate, NULL, err);
+    }
+    return st;
+}
+
+enum kt_status
+index_set_log_filter(struct index *idx,
+                     bool (*fn)(void *ctx, const char *text, size_t len),
+                     void *ctx, struct kt_err *err)
+{
+    if (sqlite3_exec(idx->db,
+                     "CREATE TEMP TABLE log_candidates(id INTEGER PRIMARY KEY)",
+                     NULL, NULL, NULL) != SQLITE_OK ||
+        sqlite3_prepare_v3(idx->db, "INSERT INTO temp.log_candidates VALUES(?)",
+                           -1, SQLITE_PREPARE_PERSISTENT, &idx->candidate,
+                           NULL) != SQLITE_OK) {
+        return db_error(idx, err, "cannot make the log candidates table");
+    }
+    idx->log_filter = fn;
+    idx->log_filter_ctx = ctx;
+    return KT_OK;
+}
+
+enum kt_status
+index_root_findings(struct index *idx,
+                    void (*fn)(void *ctx, const struct index_finding *f),
+                    void *ctx, struct kt_err *err)
+{
+    static const char sql[] =
+            "SELECT rank, rule, category, severity, title, namespace, kind,"
+            " name FROM findings WHERE parent_id IS NULL ORDER BY rank";
+    sqlite3_stmt *s;
+    int rc;
+
+    if (sqlite3_prepare_v2(idx->db, sql, -1, &s, NULL) != SQLITE_OK) {
+        return db_error(idx, err, "cannot read findings");
+    }
+    while ((rc = sqlite3_step(s)) == SQLITE_ROW) {
+        struct index_finding f;
+
+        f.rank = (long)sqlite3_column_int64(s, 0);
+        f.rule = (const char *)sqlite3_column_text(s, 1);
+        f.category = (const char *)sqlite3_column_text(s, 2);
+        f.severity = (const char *)sqlite3_column_text(s, 3);
+        f.title = (const char *)sqlite3_column_text(s, 4);
+        f.namespace = (const char *)sqlite3_column_text(s, 5);
+        f.kind = (const char *)sqlite3_column_text(s, 6);
+        f.name = (const char *)sqlite3_column_text(s, 7);
+        fn(ctx, &f);
+    }
+    sqlite3_finalize(s);
+    if (rc != SQLITE_DONE) {
+        return db_error(idx, err, "cannot read findings");
+    }
+    return KT_OK;
 }
 
 const char *

@@ -140,10 +140,40 @@ enum kt_status index_add_log(struct index *idx, long long file_id,
                              const struct index_log *r, long long *log_id,
                              struct kt_err *err);
 
+/* Have every log record added from now on offered to fn (with ctx), and
+ * the ids of those it accepts kept in the connection's temporary table
+ * log_candidates(id), which the matcher reads instead of every record
+ * (tag:log-candidates). fn must accept every record that a pattern could
+ * match. */
+enum kt_status index_set_log_filter(struct index *idx,
+                                    bool (*fn)(void *ctx, const char *text,
+                                               size_t len),
+                                    void *ctx, struct kt_err *err);
+
 /* Add the access-log fields of the record log_id. */
 enum kt_status index_add_access(struct index *idx, long long log_id,
                                 const struct index_access *a,
                                 struct kt_err *err);
+
+/* One root finding (a finding that is no other's symptom) of a complete
+ * index; the strings are borrowed until the callback returns. */
+struct index_finding {
+    long rank;
+    const char *rule;
+    const char *category;
+    const char *severity;
+    const char *title;
+    const char *namespace;
+    const char *kind;
+    const char *name;
+};
+
+/* Call fn for each root finding of idx, best ranked first. For the
+ * summary across bundles of `analyze --jobs`. */
+enum kt_status index_root_findings(struct index *idx,
+                                   void (*fn)(void *ctx,
+                                              const struct index_finding *f),
+                                   void *ctx, struct kt_err *err);
 
 /* The SQLite library version. Static string. */
 const char *index_sqlite_version(void);

@@ -13,12 +13,14 @@
 #include <sqlite3.h>
 
 #include "kt_limits.h"
+#include "prefilter.h"
 
 struct compiled {
     pcre2_code *re;
     pcre2_code *reason_re;
     pcre2_code *file_re;
     unsigned long limit_hits; /* matches of this pattern cut at a limit */
+    unsigned long filter_limit_hits; /* the same in match_log_candidate() */
 };
 
 struct matcher {
@@ -28,6 +30,8 @@ struct matcher {
     pcre2_match_context *mctx;
     sqlite3_stmt *insert;
     struct match_stats *stats;
+    struct prefilter *pf; /* NULL: every pattern is tried on every record */
+    size_t *cand;         /* [set->n] the patterns to try on a record */
 };
 
 /* The subject and origin of one record being matched. */
@@ -70,6 +74,38 @@ compile_one(const char *re, const struct pattern *p, const char *what,
     return KT_OK;
 }
 
+/* Is KFTRIAGE_NO_PREFILTER set to something other than "" or "0"? */
+static bool
+prefilter_disabled(void)
+{
+    const char *v = getenv("KFTRIAGE_NO_PREFILTER");
+
+    return v != NULL && v[0] != '\0' && strcmp(v, "0") != 0;
+}
+
+/* The literal prefilter over every pattern's regex. The environment
+ * variable KFTRIAGE_NO_PREFILTER turns it off, so that tests can show
+ * the matches are the same without it (tag:prefilter-equivalence). */
+static enum kt_status
+build_prefilter(struct matcher *m, struct kt_err *err)
+{
+    size_t i;
+
+    m->pf = prefilter_new(m->set->n);
+    if (m->pf == NULL) {
+        return kt_err_set(err, KT_ENOMEM, "out of memory");
+    }
+    for (i = 0; i < m->set->n; i++) {
+        if (!prefilter_add(m->pf, i, m->set->p[i].regex)) {
+            return kt_err_set(err, KT_ENOMEM, "out of memory");
+        }
+    }
+    if (!prefilter_build(m->pf)) {
+        return kt_err_set(err, KT_ENOMEM, "out of memory");
+    }
+    return KT_OK;
+}
+
 enum kt_status
 match_new(const struct pattern_set *set, struct matcher **out,
           struct kt_err *err)
@@ -85,9 +121,10 @@ match_new(const struct pattern_set *set, struct matcher **out,
     }
     m->set = set;
     m->c = calloc(set->n + 1, sizeof(*m->c));
+    m->cand = calloc(set->n + 1, sizeof(*m->cand));
     m->md = pcre2_match_data_create(32, NULL);
     m->mctx = pcre2_match_context_create(NULL);
-    if (m->c == NULL || m->md == NULL || m->mctx == NULL) {
+    if (m->c == NULL || m->cand == NULL || m->md == NULL || m->mctx == NULL) {
         match_free(m);
         return kt_err_set(err, KT_ENOMEM, "out of memory");
     }
@@ -104,6 +141,9 @@ match_new(const struct pattern_set *set, struct matcher **out,
         if (st == KT_OK && p->file_re != NULL) {
             st = compile_one(p->file_re, p, "file", &m->c[i].file_re, err);
         }
+    }
+    if (st == KT_OK && !prefilter_disabled()) {
+        st = build_prefilter(m, err);
     }
     if (st != KT_OK) {
         match_free(m);
@@ -138,6 +178,8 @@ match_free(struct matcher *m)
     pcre2_match_data_free(m->md);
     pcre2_match_context_free(m->mctx);
     sqlite3_finalize(m->insert);
+    prefilter_free(m->pf);
+    free(m->cand);
     free(m);
 }
 
@@ -319,14 +361,27 @@ static enum kt_status
 match_record(struct matcher *m, const struct record *r, struct kt_err *err)
 {
     size_t i;
+    size_t k;
+    size_t n = m->set->n;
     int rc;
 
     m->stats->records++;
-    for (i = 0; i < m->set->n; i++) {
-        const struct pattern *p = &m->set->p[i];
-        const struct compiled *c = &m->c[i];
+    if (m->pf != NULL) {
+        /* Only patterns with one of their literals in the text, and
+         * those without literals, in the order of the library. */
+        prefilter_scan(m->pf, r->text,
+                       r->text_len > KT_MAX_MATCH_TEXT ? KT_MAX_MATCH_TEXT
+                                                       : r->text_len);
+        n = prefilter_candidates(m->pf, m->cand);
+    }
+    for (k = 0; k < n; k++) {
+        const struct pattern *p;
+        const struct compiled *c;
         enum kt_status st;
 
+        i = m->pf != NULL ? m->cand[k] : k;
+        p = &m->set->p[i];
+        c = &m->c[i];
         if ((p->sources & r->source) == 0 ||
             c->limit_hits >= KT_MAX_LIMIT_HITS) {
             continue; /* a pattern that keeps hitting limits is dropped */
@@ -413,6 +468,25 @@ static const struct {
                 " FROM logs l JOIN files f ON f.id = l.file_id" },
 };
 
+/* The log records of PSRC_LOG when the ingest kept the candidates
+ * (tag:log-candidates): the same columns, in the same order of ids. */
+static const char log_candidates_sql[] =
+        "SELECT l.id, coalesce(f.namespace, ''),"
+        " CASE WHEN coalesce(l.pod, f.pod) IS NOT NULL THEN 'Pod'"
+        " ELSE 'File' END, coalesce(l.pod, f.pod, f.path),"
+        " coalesce(l.container, f.container), NULL, NULL, f.path,"
+        " l.file_id, l.line, l.ts, l.text, NULL"
+        " FROM temp.log_candidates c JOIN logs l ON l.id = c.id"
+        " JOIN files f ON f.id = l.file_id ORDER BY c.id";
+
+static bool
+have_log_candidates(sqlite3 *db)
+{
+    return sqlite3_table_column_metadata(db, "temp", "log_candidates", "id",
+                                         NULL, NULL, NULL, NULL,
+                                         NULL) == SQLITE_OK;
+}
+
 enum kt_status
 match_index(struct matcher *m, sqlite3 *db, struct match_stats *stats,
             struct kt_err *err)
@@ -433,11 +507,14 @@ match_index(struct matcher *m, sqlite3 *db, struct match_stats *stats,
     }
     for (k = 0; st == KT_OK && k < sizeof(source_sql) / sizeof(source_sql[0]);
          k++) {
+        const char *sql = source_sql[k].sql;
         sqlite3_stmt *s;
         int rc;
 
-        if (sqlite3_prepare_v2(db, source_sql[k].sql, -1, &s, NULL) !=
-            SQLITE_OK) {
+        if (source_sql[k].source == PSRC_LOG && have_log_candidates(db)) {
+            sql = log_candidates_sql;
+        }
+        if (sqlite3_prepare_v2(db, sql, -1, &s, NULL) != SQLITE_OK) {
             return kt_err_set(err, KT_EDB, "cannot prepare: %s",
                               sqlite3_errmsg(db));
         }
@@ -498,6 +575,17 @@ match_selftest(struct matcher *m, FILE *out, size_t *n_run, size_t *n_failed,
             const char *ex = p->ex_match[j];
 
             (*n_run)++;
+            if (m->pf != NULL) {
+                prefilter_scan(m->pf, ex, strlen(ex));
+                if (!prefilter_candidate(m->pf, i)) {
+                    (*n_failed)++;
+                    fprintf(out,
+                            "FAIL %s (%s): the prefilter drops example %zu; "
+                            "run with KFTRIAGE_NO_PREFILTER=1 and report it\n",
+                            p->id, p->file, j + 1);
+                    continue;
+                }
+            }
             rc = try_match(m, m->c[i].re, ex, strlen(ex), p->id);
             if (rc != 1) {
                 (*n_failed)++;
@@ -549,4 +637,66 @@ match_find(struct matcher *m, const char *text, size_t len,
         }
     }
     return -1;
+}
+
+long
+match_prefilter_drops(struct matcher *m, const char *text, size_t len)
+{
+    size_t i;
+
+    if (m->pf == NULL) {
+        return -1;
+    }
+    prefilter_scan(m->pf, text, len);
+    for (i = 0; i < m->set->n; i++) {
+        if (!prefilter_candidate(m->pf, i) &&
+            try_match(m, m->c[i].re, text, len, m->set->p[i].id) == 1) {
+            return (long)i;
+        }
+    }
+    return -1;
+}
+
+bool
+match_can_filter_logs(const struct matcher *m)
+{
+    return m->pf != NULL;
+}
+
+bool
+match_log_candidate(void *ctx, const char *text, size_t len)
+{
+    struct matcher *m = ctx;
+    size_t n;
+    size_t k;
+
+    if (m->pf == NULL) {
+        return true;
+    }
+    if (len > KT_MAX_MATCH_TEXT) {
+        len = KT_MAX_MATCH_TEXT;
+    }
+    prefilter_scan(m->pf, text, len);
+    n = prefilter_candidates(m->pf, m->cand);
+    for (k = 0; k < n; k++) {
+        size_t i = m->cand[k];
+        struct compiled *c = &m->c[i];
+        int rc;
+
+        if ((m->set->p[i].sources & PSRC_LOG) == 0) {
+            continue;
+        }
+        if (c->filter_limit_hits >= KT_MAX_LIMIT_HITS) {
+            return true; /* it stops at limits: let match_index() decide */
+        }
+        rc = pcre2_match(c->re, (PCRE2_SPTR)text, len, 0, 0, m->md, m->mctx);
+        if (rc >= 0) {
+            return true;
+        }
+        if (rc != PCRE2_ERROR_NOMATCH) {
+            c->filter_limit_hits++;
+            return true; /* undecided: a limit */
+        }
+    }
+    return false;
 }

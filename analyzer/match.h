@@ -59,4 +59,19 @@ void match_pcre2_version(char *buf, size_t len);
 long match_find(struct matcher *m, const char *text, size_t len,
                 const char *category);
 
+/* Can this matcher tell, as log records are stored, which of them any
+ * pattern may match? False without the prefilter. */
+bool match_can_filter_logs(const struct matcher *m);
+
+/* The log filter of index_set_log_filter() (ctx is the matcher): false
+ * only when no pattern that looks at logs matches text, so the records it
+ * refuses cannot give a match (tag:log-candidates). */
+bool match_log_candidate(void *ctx, const char *text, size_t len);
+
+/* Does the prefilter rule out a pattern whose regex matches text? Returns
+ * the index of the first such pattern, or -1 (always -1 when the prefilter
+ * is off). For the tests that hold the prefilter to never dropping a
+ * match (tag:prefilter-equivalence). */
+long match_prefilter_drops(struct matcher *m, const char *text, size_t len);
+
 #endif

@@ -13,6 +13,7 @@
 
 #include "correlate.h"
 #include "detect.h"
+#include "fleet.h"
 #include "index.h"
 #include "jsonobj.h"
 #include "log.h"
@@ -107,10 +108,8 @@ load_patterns(const struct cli_opts *o, struct pattern_set *set)
     return EXIT_DONE;
 }
 
-/* NAME.kftriage.db in the current directory, NAME the bundle's file name
- * without its archive extensions. */
-static void
-default_db(const char *bundle, char *buf, size_t len)
+void
+run_default_db(const char *bundle, char *buf, size_t len)
 {
     static const char *const exts[] = { ".tar.gz",  ".tar.xz", ".tar.zst",
                                         ".tar.bz2", ".tgz",    ".tar",
@@ -450,9 +449,12 @@ run_analyze(const struct cli_opts *o, bool report)
     int rc;
     enum kt_status st;
 
+    if (o->n_args > 1 || (o->jobs > 0 && o->n_args == 1)) {
+        return fleet_run(o, report);
+    }
     if (o->n_args != 1) {
-        return usage_error(report ? "analyze needs exactly one BUNDLE"
-                                  : "ingest needs exactly one BUNDLE");
+        return usage_error(report ? "analyze needs a BUNDLE"
+                                  : "ingest needs a BUNDLE");
     }
     kt_err_clear(&err);
     pattern_set_init(&set);
@@ -472,7 +474,7 @@ run_analyze(const struct cli_opts *o, bool report)
     if (o->db != NULL) {
         snprintf(db_path, sizeof(db_path), "%s", o->db);
     } else {
-        default_db(o->args[0], db_path, sizeof(db_path));
+        run_default_db(o->args[0], db_path, sizeof(db_path));
     }
     rc = check_db_path(db_path, o->args[0]);
     if (rc == EXIT_DONE && report) {
@@ -499,6 +501,14 @@ run_analyze(const struct cli_opts *o, bool report)
         goto out;
     }
     snprintf(tmp_path, sizeof(tmp_path), "%s.tmp", db_path);
+    /* Log records are checked for candidate matches as they are stored,
+     * so the matcher need not read every one back. */
+    if (match_can_filter_logs(m) &&
+        index_set_log_filter(idx, match_log_candidate, m, &err) != KT_OK) {
+        log_error("%s", err.msg);
+        rc = EXIT_INTERNAL;
+        goto out;
+    }
     st = pipeline_ingest(idx, o->args[0], &o->limits, own, &ps, &err);
     if (st != KT_OK) {
         log_error("%s", err.msg);

@@ -6,6 +6,8 @@
 #ifndef KT_RUN_H
 #define KT_RUN_H
 
+#include <stddef.h>
+
 #include "cli.h"
 
 enum run_exit {
@@ -17,7 +19,12 @@ enum run_exit {
     EXIT_FAIL_ON = 5
 };
 
-/* analyze (report true) and ingest (report false). */
+/* The default index of bundle: NAME.kftriage.db in the current
+ * directory, NAME the bundle's file name without archive extensions. */
+void run_default_db(const char *bundle, char *buf, size_t len);
+
+/* analyze (report true) and ingest (report false); several bundles or
+ * --jobs go to fleet_run(). */
 int run_analyze(const struct cli_opts *o, bool report);
 int run_report(const struct cli_opts *o);
 int run_query(const struct cli_opts *o);

@@ -8,10 +8,10 @@ _kftriage()
     local cur prev cmd i
     local commands="analyze ingest report timeline search query patterns"
     local opts="--component --db --depth-limit --fail-on --format --help
-        --level --match-limit --max-db --max-depth --max-doc-depth
+        --jobs --level --match-limit --max-db --max-depth --max-doc-depth
         --max-entries --max-entry --max-line --max-path --max-ratio
         --max-total --namespace --output --patterns --quiet --reindex
-        --since --until --verbose --version -h -n -o -q -v"
+        --since --until --verbose --version -h -j -n -o -q -v"
 
     COMPREPLY=()
     cur=${COMP_WORDS[COMP_CWORD]}
@@ -55,7 +55,7 @@ _kftriage()
         ;;
     --max-entries | --max-entry | --max-total | --max-ratio | --max-depth | \
         --max-db | --max-line | --max-path | --max-doc-depth | \
-        --match-limit | --depth-limit | --since | --until | \
+        --match-limit | --depth-limit | --since | --until | -j | --jobs | \
         --component | -n | --namespace)
         return
         ;;
