@@ -386,7 +386,8 @@ static const char help_main[] =
         "                       query: table (default on a terminal), tsv\n"
         "                       (default otherwise), csv or json\n"
         "  -o, --output FILE    write the report to FILE, not stdout\n"
-        "  -n, --namespace NS   report only findings in namespace NS\n"
+        "  -n, --namespace NS   report only the findings in namespace NS,\n"
+        "                       with the tree of causes they are part of\n"
         "      --fail-on SEV    exit 5 when a finding is SEV or worse\n"
         "                       (critical, error, warning, info)\n"
         "Timeline:\n"
@@ -407,6 +408,15 @@ static const char help_main[] =
         "--fail-on.\n"
         "\n"
         "Example: kftriage analyze support-bundle.tar.gz --format json\n";
+
+static const char help_ingest[] =
+        "Usage: kftriage ingest [OPTION]... BUNDLE --db FILE\n"
+        "Build the index of BUNDLE (every object, event and log record,\n"
+        "the pattern matches and the findings) and print no report; read\n"
+        "it later with report, query, search or timeline.\n"
+        "Options: --db FILE, --reindex, --patterns DIR, and the --max-*,\n"
+        "--match-limit and --depth-limit limits of analyze, -q, -v (see\n"
+        "'kftriage --help').\n";
 
 static const char help_analyze[] =
         "Usage: kftriage analyze [OPTION]... BUNDLE...\n"
@@ -476,8 +486,10 @@ cli_help(FILE *out, enum cli_command cmd)
 {
     switch (cmd) {
     case CMD_ANALYZE:
-    case CMD_INGEST:
         fputs(help_analyze, out);
+        break;
+    case CMD_INGEST:
+        fputs(help_ingest, out);
         break;
     case CMD_REPORT:
         fputs(help_report, out);

@@ -15,21 +15,25 @@ col(sqlite3_stmt *s, int i)
     return (const char *)sqlite3_column_text(s, i);
 }
 
-/* Cite the last records of the previous run of the container, its errors
- * first: a run that panics often logs its usage text after the panic.
- * Sets *found when there was such a log. */
+/* Cite the last records of the previous run of the container: its last
+ * errors when it logged any (a run that panics often prints its usage
+ * text after the panic), else its last records. Sets *found when there
+ * was such a log. */
 static enum kt_status
 cite_previous_log(struct detect *d, const char *ns, const char *pod,
                   const char *container, long long tail, int *found,
                   struct kt_err *err)
 {
     static const char sql[] =
-            "SELECT l.id, l.file_id, l.line, l.ts, l.text FROM logs l"
-            " WHERE l.file_id = (SELECT f.id FROM files f WHERE f.previous"
+            "WITH f AS (SELECT f.id FROM files f WHERE f.previous"
             " AND coalesce(f.namespace, '') = ?1 AND f.pod = ?2"
-            " AND f.container = ?3 ORDER BY f.id LIMIT 1)"
-            " ORDER BY l.level IN ('error', 'fatal') DESC, l.line DESC"
-            " LIMIT ?4";
+            " AND f.container = ?3 ORDER BY f.id LIMIT 1),"
+            " errs AS (SELECT count(*) AS n FROM logs l, f"
+            " WHERE l.file_id = f.id AND l.level IN ('error', 'fatal'))"
+            " SELECT l.id, l.file_id, l.line, l.ts, l.text FROM logs l, f, errs"
+            " WHERE l.file_id = f.id AND (errs.n = 0"
+            " OR l.level IN ('error', 'fatal'))"
+            " ORDER BY l.line DESC LIMIT ?4";
     sqlite3_stmt *s;
     enum kt_status st = KT_OK;
 

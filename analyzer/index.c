@@ -837,7 +837,8 @@ index_root_findings(struct index *idx,
 {
     static const char sql[] =
             "SELECT rank, rule, category, severity, title, namespace, kind,"
-            " name FROM findings WHERE parent_id IS NULL ORDER BY rank";
+            " name FROM findings WHERE parent_id IS NULL"
+            " AND NOT coalesce(stale, 0) ORDER BY rank";
     sqlite3_stmt *s;
     int rc;
 

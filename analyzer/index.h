@@ -168,8 +168,9 @@ struct index_finding {
     const char *name;
 };
 
-/* Call fn for each root finding of idx, best ranked first. For the
- * summary across bundles of `analyze --jobs`. */
+/* Call fn for each root finding of idx that is not stale (history, see
+ * correlate.h), best ranked first. For the summary across bundles of
+ * `analyze --jobs`. */
 enum kt_status index_root_findings(struct index *idx,
                                    void (*fn)(void *ctx,
                                               const struct index_finding *f),

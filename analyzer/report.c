@@ -90,7 +90,8 @@ enum {
 
 static const char roots_sql[] =
         "SELECT " FINDING_COLS " FROM findings f WHERE f.parent_id IS NULL"
-        " AND (?1 IS NULL OR f.namespace = ?1) ORDER BY f.rank";
+        " AND (?1 IS NULL OR f.namespace = ?1 OR f.rank IN (SELECT root_rank"
+        " FROM findings_tree WHERE namespace = ?1)) ORDER BY f.rank";
 static const char symptoms_sql[] =
         "SELECT " FINDING_COLS " FROM findings f WHERE f.parent_id = ?"
         " ORDER BY f.rank";
@@ -244,6 +245,17 @@ walk_row(sqlite3 *db, sqlite3_stmt *s, int depth,
         v->leave(v->ctx, &f);
     }
     free_evidence(ev, f.n_evidence);
+}
+
+const char *
+report_evidence_count(const struct report_finding *f, char *buf, size_t len)
+{
+    if ((size_t)f->n_evidence_total > f->n_evidence) {
+        snprintf(buf, len, "%zu of %d", f->n_evidence, f->n_evidence_total);
+    } else {
+        snprintf(buf, len, "%d", f->n_evidence_total);
+    }
+    return buf;
 }
 
 int
@@ -785,6 +797,7 @@ text_enter(void *vctx, const struct report_finding *f)
 {
     struct text_ctx *ctx = vctx;
     FILE *out = ctx->out;
+    char count[32];
     char sev_up[16];
     char line[512];
     const char *p = f->next_steps;
@@ -809,7 +822,8 @@ text_enter(void *vctx, const struct report_finding *f)
     wrap(out, 4, "", line);
     wrap(out, 4, "Root cause: ", f->root_cause);
     wrap(out, 4, "Fix: ", f->fix);
-    fprintf(out, "    Evidence (%d):\n", f->n_evidence_total);
+    fprintf(out, "    Evidence (%s):\n",
+            report_evidence_count(f, count, sizeof(count)));
     text_evidence(out, f, 6);
     if (p[0] != '\0') {
         fprintf(out, "    Next steps:\n");
@@ -844,8 +858,8 @@ text_coverage(sqlite3 *db, FILE *out)
     int n = 0;
 
     fprintf(out,
-            "Coverage: %lld pods, %lld nodes, %lld events, "
-            "%lld log files (%lld previous), %lld log records\n",
+            "Coverage: pods %lld, nodes %lld, events %lld, "
+            "log files %lld (previous %lld), log records %lld\n",
             count_of(db, "SELECT count(*) FROM objects WHERE kind = 'Pod'"),
             count_of(db, "SELECT count(*) FROM objects WHERE kind = 'Node'"),
             count_of(db, "SELECT count(*) FROM events"),

@@ -141,6 +141,7 @@ html_enter(void *vctx, const struct report_finding *f)
     struct html_ctx *ctx = vctx;
     FILE *out = ctx->out;
     const char *sev = sev_class(f->severity);
+    char count[32];
 
     if (f->depth > 0) {
         fprintf(out, "<li><span class=\"sev\">%s</span> ", sev);
@@ -183,7 +184,8 @@ html_enter(void *vctx, const struct report_finding *f)
         put_html_line(out, f->root_cause, 4000);
         fputs("</p>\n<p><b>Fix:</b> ", out);
         put_html_line(out, f->fix, 4000);
-        fprintf(out, "</p>\n<h4>Evidence (%d)</h4>\n", f->n_evidence_total);
+        fprintf(out, "</p>\n<h4>Evidence (%s)</h4>\n",
+                report_evidence_count(f, count, sizeof(count)));
         put_evidence(out, f);
         if (f->next_steps[0] != '\0') {
             const char *p = f->next_steps;

@@ -63,6 +63,11 @@ struct report_visitor {
 int report_walk(struct sqlite3 *db, const char *namespace,
                 const struct report_visitor *v);
 
+/* "5 of 9" when the index keeps fewer evidence lines than the finding
+ * has, else "9", into buf. */
+const char *report_evidence_count(const struct report_finding *f, char *buf,
+                                  size_t len);
+
 /* The "bundle", "coverage" and "unexplained" members of the JSON report,
  * which the Markdown and HTML formats render too. Caller frees with
  * cJSON_Delete(); NULL when out of memory. */

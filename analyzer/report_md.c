@@ -103,6 +103,7 @@ md_enter(void *vctx, const struct report_finding *f)
 {
     struct md_ctx *ctx = vctx;
     FILE *out = ctx->out;
+    char count[32];
 
     if (f->depth > 0) {
         int indent = 2 * (f->depth - 1);
@@ -150,7 +151,8 @@ md_enter(void *vctx, const struct report_finding *f)
     put_md_line(out, f->root_cause, 4000);
     fputs("\n\n**Fix:** ", out);
     put_md_line(out, f->fix, 4000);
-    fprintf(out, "\n\n**Evidence (%d):**\n\n", f->n_evidence_total);
+    fprintf(out, "\n\n**Evidence (%s):**\n\n",
+            report_evidence_count(f, count, sizeof(count)));
     put_evidence(out, f, 0);
     if (f->next_steps[0] != '\0') {
         fputs("\n**Next steps:**\n\n", out);

@@ -301,8 +301,14 @@ print_report(const struct cli_opts *o, struct sqlite3 *db, FILE *out)
 static void
 run_options(const struct cli_opts *o, char *buf, size_t len)
 {
-    snprintf(buf, len, "max_entries=%llu max_entry=%llu max_total=%llu",
-             o->limits.max_entries, o->limits.max_entry, o->limits.max_total);
+    snprintf(buf, len,
+             "max_entries=%llu max_entry=%llu max_total=%llu max_ratio=%llu"
+             " max_depth=%d max_line=%llu max_path=%llu max_doc_depth=%d"
+             " match_limit=%llu depth_limit=%llu",
+             o->limits.max_entries, o->limits.max_entry, o->limits.max_total,
+             o->limits.max_ratio, o->limits.max_depth, o->limits.max_line,
+             o->limits.max_path, o->max_doc_depth, o->match_limit,
+             o->depth_limit);
 }
 
 /* SHA-256 of the file at path as hex into hex; false for a directory or
@@ -346,7 +352,7 @@ index_reusable(const struct cli_opts *o, const char *db, const char *bundle,
 {
     static const char *const keys[] = { "tool_version", "schema_version",
                                         "run_options", "bundle_sha256" };
-    char want[4][128];
+    char want[4][512];
     struct index *idx = NULL;
     struct kt_err err;
     bool ok = true;
@@ -443,7 +449,7 @@ run_analyze(const struct cli_opts *o, bool report)
     char db_path[1100];
     char tmp_path[1110];
     char why[300];
-    char opts[128];
+    char opts[512];
     const char *const own[] = { db_path, tmp_path, NULL };
     FILE *out = NULL;
     int rc;
