@@ -29,12 +29,13 @@
 #define SUBJECT_SQL \
     "category = ?1 AND namespace = ?2 AND kind = ?3 AND name = ?4"
 
-/* A match explains its record when its pattern is strong, or when it
- * supports a finding on the same subject and category. */
-#define EXPLAINED_SQL                                              \
-    "(m.strong = 1 OR EXISTS (SELECT 1 FROM findings f"            \
-    " WHERE f.category = m.category AND f.namespace = m.namespace" \
-    " AND f.kind = m.kind AND f.name = m.name))"
+/* A match explains its record when its pattern is strong, or when its
+ * subject has a finding: a generic error ("i/o timeout") of a pod whose
+ * crash loop is already reported, under its cause, is accounted for. */
+#define EXPLAINED_SQL                                       \
+    "(m.strong = 1 OR EXISTS (SELECT 1 FROM findings f"     \
+    " WHERE f.namespace = m.namespace AND f.kind = m.kind" \
+    " AND f.name = m.name))"
 
 /* Evidence order: strong matches before supporting ones, then by source. */
 #define EVIDENCE_KEY_SQL "(1 - strong) * 10 + " SOURCE_ORDER_SQL
