@@ -32,8 +32,8 @@
 /* A match explains its record when its pattern is strong, or when its
  * subject has a finding: a generic error ("i/o timeout") of a pod whose
  * crash loop is already reported, under its cause, is accounted for. */
-#define EXPLAINED_SQL                                       \
-    "(m.strong = 1 OR EXISTS (SELECT 1 FROM findings f"     \
+#define EXPLAINED_SQL                                      \
+    "(m.strong = 1 OR EXISTS (SELECT 1 FROM findings f"    \
     " WHERE f.namespace = m.namespace AND f.kind = m.kind" \
     " AND f.name = m.name))"
 
@@ -522,7 +522,9 @@ sum_trees(struct finding *f, size_t n)
 }
 /* A finding is stale, history rather than the outage at hand, when
  * - all its records carry a time and the newest is more than STALE_HOURS
- *   before the bundle was collected (an OOM kill of last week), or
+ *   before the bundle was collected (an OOM kill of last week), none of
+ *   them being the object's present state (a condition, a status, a
+ *   container's current state, whose time says when it began), or
  * - it rests on events alone, about a pod that is Ready now and became
  *   Ready after the last of them (a volume that failed to mount once while
  *   the pod started). */
@@ -538,7 +540,9 @@ mark_stale(sqlite3 *db, struct finding *f, size_t n, struct kt_err *err)
             " > ?1 / 24.0"
             " AND NOT EXISTS (SELECT 1 FROM matches m"
             " WHERE m.category = f.category AND m.namespace = f.namespace"
-            " AND m.kind = f.kind AND m.name = f.name AND m.ts IS NULL))"
+            " AND m.kind = f.kind AND m.name = f.name AND (m.ts IS NULL"
+            " OR m.source IN ('condition', 'status') OR (m.source ="
+            " 'container' AND m.text NOT LIKE 'last %'))))"
             " OR (f.kind = 'Pod' AND f.last_seen IS NOT NULL"
             " AND julianday(f.last_seen) <= (SELECT"
             " julianday(c.last_transition) FROM conditions c JOIN objects p"
@@ -678,6 +682,9 @@ find_unexplained(sqlite3 *db, struct correlate_stats *cs, struct kt_err *err)
             " FROM events e WHERE e.type = 'Warning' AND NOT EXISTS ("
             " SELECT 1 FROM matches m WHERE m.source = 'event'"
             " AND m.source_id = e.id AND " EXPLAINED_SQL ")"
+            " AND NOT EXISTS (SELECT 1 FROM findings f"
+            " WHERE f.namespace = e.namespace AND f.kind = e.kind"
+            " AND f.name = e.name)"
             " GROUP BY e.namespace, kt_norm(e.reason || ': ' || e.message))"
             " ORDER BY n DESC, first LIMIT 100";
 
@@ -755,10 +762,13 @@ correlate_run(sqlite3 *db, struct correlate_stats *cs, struct kt_err *err)
             /* The worst severity in a tree dominates: a root that keeps
              * a critical service down is critical to fix. Confidence
              * orders within a severity, explaining more lifts a root a
-             * little, and a finding last seen long before the bundle
-             * was collected ranks below every live one. */
+             * little, a crash loop (what a pod does whatever the cause)
+             * yields to a finding that names a cause, and a finding last
+             * seen long before the bundle was collected ranks below
+             * every live one. */
             f[i].score = f[i].tree_sev * 10.0 + f[i].confidence * 5.0 +
                          (f[i].explains < 5 ? f[i].explains : 5) * 0.5 -
+                         (strcmp(f[i].category, "crashloop") == 0 ? 3.0 : 0.0) -
                          (f[i].stale ? 100.0 : 0.0);
             if (f[i].parent != 0) {
                 cs->symptoms++;

@@ -31,6 +31,7 @@ cite_containers(struct detect *d, const char *node, const char *at,
             " c.last_finished || ', ' || c.restarts || ' restarts'"
             " FROM containers c JOIN objects o ON o.id = c.object_id"
             " WHERE o.kind = 'Pod' AND o.node = ?1"
+            " AND (c.last_reason = 'Unknown' OR c.last_exit_code = 255)"
             " AND abs(julianday(c.last_finished) - julianday(?2)) * 86400"
             " <= ?3 ORDER BY c.last_finished, o.namespace, o.name LIMIT 8";
     sqlite3_stmt *s;

@@ -417,6 +417,12 @@ col_text(sqlite3_stmt *s, int col)
     return (const char *)sqlite3_column_text(s, col);
 }
 
+/* The node a log record's pod runs on, when the bundle has the pod. */
+#define POD_NODE_SQL                                     \
+    "(SELECT o.node FROM objects o WHERE o.kind = 'Pod'" \
+    " AND o.namespace = coalesce(f.namespace, '')"       \
+    " AND o.name = coalesce(l.pod, f.pod))"
+
 /* The node of object o: its own name for a Node, else where it runs. */
 #define NODE_OF_O " CASE WHEN o.kind = 'Node' THEN o.name ELSE o.node END,"
 
@@ -462,7 +468,7 @@ static const struct {
     { PSRC_LOG, "SELECT l.id, coalesce(f.namespace, ''),"
                 " CASE WHEN coalesce(l.pod, f.pod) IS NOT NULL THEN 'Pod'"
                 " ELSE 'File' END, coalesce(l.pod, f.pod, f.path),"
-                " coalesce(l.container, f.container), NULL,"
+                " coalesce(l.container, f.container), " POD_NODE_SQL ","
                 " NULL, f.path,"
                 " l.file_id, l.line, l.ts, l.text, NULL"
                 " FROM logs l JOIN files f ON f.id = l.file_id" },
@@ -474,7 +480,7 @@ static const char log_candidates_sql[] =
         "SELECT l.id, coalesce(f.namespace, ''),"
         " CASE WHEN coalesce(l.pod, f.pod) IS NOT NULL THEN 'Pod'"
         " ELSE 'File' END, coalesce(l.pod, f.pod, f.path),"
-        " coalesce(l.container, f.container), NULL, NULL, f.path,"
+        " coalesce(l.container, f.container), " POD_NODE_SQL ", NULL, f.path,"
         " l.file_id, l.line, l.ts, l.text, NULL"
         " FROM temp.log_candidates c JOIN logs l ON l.id = c.id"
         " JOIN files f ON f.id = l.file_id ORDER BY c.id";

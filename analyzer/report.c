@@ -296,7 +296,10 @@ static const struct {
     { "SELECT count(*) = 0 FROM files WHERE previous = 1",
       "previous container logs",
       "the cause of earlier crashes of restarted containers is unseen" },
-    { "SELECT count(*) = 0 FROM objects WHERE kind = 'StorageClass'",
+    { "SELECT NOT EXISTS (SELECT 1 FROM objects WHERE kind ="
+      " 'StorageClass') AND NOT EXISTS (SELECT 1 FROM files WHERE"
+      " lower(path) LIKE '%storageclass%' OR lower(path) LIKE"
+      " '%storage-class%' OR lower(path) LIKE '%storage_class%')",
       "StorageClass objects",
       "a missing default StorageClass cannot be confirmed" },
 };
