@@ -30,8 +30,9 @@ struct matcher {
     pcre2_match_context *mctx;
     sqlite3_stmt *insert;
     struct match_stats *stats;
-    struct prefilter *pf; /* NULL: every pattern is tried on every record */
-    size_t *cand;         /* [set->n] the patterns to try on a record */
+    struct prefilter *pf;   /* NULL: every pattern is tried on every record */
+    size_t *cand;           /* [set->n] the patterns to try on a record */
+    struct kt_buf unquoted; /* a JSON log record with its \" as " */
 };
 
 /* The subject and origin of one record being matched. */
@@ -122,6 +123,7 @@ match_new(const struct pattern_set *set, struct matcher **out,
     m->set = set;
     m->c = calloc(set->n + 1, sizeof(*m->c));
     m->cand = calloc(set->n + 1, sizeof(*m->cand));
+    kt_buf_init(&m->unquoted, KT_MAX_MATCH_TEXT);
     m->md = pcre2_match_data_create(32, NULL);
     m->mctx = pcre2_match_context_create(NULL);
     if (m->c == NULL || m->cand == NULL || m->md == NULL || m->mctx == NULL) {
@@ -180,6 +182,7 @@ match_free(struct matcher *m)
     sqlite3_finalize(m->insert);
     prefilter_free(m->pf);
     free(m->cand);
+    kt_buf_fini(&m->unquoted);
     free(m);
 }
 
@@ -356,15 +359,47 @@ record_hit(struct matcher *m, size_t pi, const struct record *r,
     return KT_OK;
 }
 
+/* The text a pattern sees for a log record: JSON logs (zap, logrus,
+ * controller-runtime) write a quote inside a message as \", and patterns
+ * are written against the message as klog or plain text prints it, so
+ * each \" reads as ". Returns text itself when it holds none, else the
+ * matcher's buffer; *out_len gets the length. */
+static const char *
+log_text(struct matcher *m, const char *text, size_t len, size_t *out_len)
+{
+    size_t i;
+
+    *out_len = len;
+    if (kt_memmem(text, len, "\\\"", 2) == NULL) {
+        return text;
+    }
+    kt_buf_reset(&m->unquoted);
+    for (i = 0; i < len; i++) {
+        if (text[i] == '\\' && i + 1 < len && text[i + 1] == '"') {
+            continue;
+        }
+        if (kt_buf_putc(&m->unquoted, text[i]) != KT_OK) {
+            return text; /* past the buffer: as written */
+        }
+    }
+    *out_len = m->unquoted.len;
+    return m->unquoted.data;
+}
+
 /* Try every pattern that looks at r's source. */
 static enum kt_status
-match_record(struct matcher *m, const struct record *r, struct kt_err *err)
+match_record(struct matcher *m, const struct record *given, struct kt_err *err)
 {
+    struct record view = *given;
+    const struct record *r = &view;
     size_t i;
     size_t k;
     size_t n = m->set->n;
     int rc;
 
+    if (view.source == PSRC_LOG) {
+        view.text = log_text(m, given->text, given->text_len, &view.text_len);
+    }
     m->stats->records++;
     if (m->pf != NULL) {
         /* Only patterns with one of their literals in the text, and
@@ -682,6 +717,7 @@ match_log_candidate(void *ctx, const char *text, size_t len)
     if (len > KT_MAX_MATCH_TEXT) {
         len = KT_MAX_MATCH_TEXT;
     }
+    text = log_text(m, text, len, &len);
     prefilter_scan(m->pf, text, len);
     n = prefilter_candidates(m->pf, m->cand);
     for (k = 0; k < n; k++) {
