@@ -278,7 +278,10 @@ report_walk(sqlite3 *db, const char *namespace, const struct report_visitor *v)
     return n;
 }
 
-/* What a bundle lacks and which conclusions that weakens. */
+/* What a bundle lacks and which conclusions that weakens. What a single
+ * detector needs (previous logs of restarting containers, StorageClass
+ * objects, gateway access logs) it reports itself, in not_checked, only
+ * when it would have used it. */
 static const struct {
     const char *sql; /* true when the thing is missing */
     const char *what;
@@ -293,15 +296,6 @@ static const struct {
       "scheduling, mount and image-pull failures may be missed" },
     { "SELECT count(*) = 0 FROM files WHERE type = 'log'", "pod logs",
       "application errors (database, auth, pipelines) cannot be seen" },
-    { "SELECT count(*) = 0 FROM files WHERE previous = 1",
-      "previous container logs",
-      "the cause of earlier crashes of restarted containers is unseen" },
-    { "SELECT NOT EXISTS (SELECT 1 FROM objects WHERE kind ="
-      " 'StorageClass') AND NOT EXISTS (SELECT 1 FROM files WHERE"
-      " lower(path) LIKE '%storageclass%' OR lower(path) LIKE"
-      " '%storage-class%' OR lower(path) LIKE '%storage_class%')",
-      "StorageClass objects",
-      "a missing default StorageClass cannot be confirmed" },
 };
 
 /* ---- JSON ---------------------------------------------------------- */
